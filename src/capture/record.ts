@@ -1,0 +1,61 @@
+/**
+ * What the capture layer hands upward: one record per captured frame.
+ *
+ * The record object is reused for every frame (hot-path rule: no allocation per packet), and
+ * `data` is the reader's own chunk buffer, so a consumer must copy anything it wants to keep
+ * beyond the callback.
+ */
+export interface CaptureRecord {
+  /** Index of the input file in this run (0-based), so several captures keep their identity. */
+  capture: number;
+  /** 1-based frame number within its file, in file order: exactly what tshark and Wireshark show. */
+  frame: number;
+  /**
+   * Timestamp in integer microseconds since 1970 (exact in a float64; nanoseconds are not).
+   * Finer resolutions are truncated to the microsecond; `tsNanos` keeps the sub-microsecond part.
+   */
+  tsMicros: number;
+  /** 0..999: nanoseconds beyond `tsMicros` when the file had finer resolution, else 0. */
+  tsNanos: number;
+  /** LINKTYPE_* value of this frame (per interface in pcapng). */
+  linkType: number;
+  /** pcapng interface id (0 for pcap). */
+  interfaceId: number;
+  /** Bytes present in the file for this frame. */
+  capturedLength: number;
+  /** Length of the frame on the wire (may exceed capturedLength when a snaplen cut it). */
+  originalLength: number;
+  /** The frame is data[offset, offset + capturedLength). Valid only during the callback. */
+  data: Buffer;
+  offset: number;
+  /** Byte offset of the record (block) in the decompressed capture stream, for error messages. */
+  fileOffset: number;
+}
+
+/** Something wrong with the input; everything readable before it has still been delivered. */
+export interface CaptureProblem {
+  path: string;
+  /** Byte offset in the (decompressed) stream where the problem starts. */
+  offset: number;
+  message: string;
+  /** true when reading stopped here; false for a skipped block or an odd but readable value. */
+  fatal: boolean;
+}
+
+export interface CaptureSummary {
+  capture: number;
+  path: string;
+  format: 'pcap' | 'pcapng' | 'unknown';
+  compression: 'none' | 'gzip' | 'zstd';
+  /** Frames delivered. */
+  records: number;
+  /** Bytes of the (decompressed) stream consumed. */
+  bytes: number;
+  /** Distinct link types met, in order of first appearance. */
+  linkTypes: number[];
+  /** Timestamp precision of the file, in digits after the second (6 for µs, 9 for ns, …). */
+  tsPrecision: number;
+  problems: CaptureProblem[];
+}
+
+export type RecordHandler = (record: CaptureRecord) => void;
