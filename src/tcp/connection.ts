@@ -1,0 +1,101 @@
+import { Endpoint } from './endpoint.ts';
+import type { MessageLog } from './message-log.ts';
+import { PacketLog } from './packet-log.ts';
+import type { ResetRecord } from './reset-record.ts';
+import type { RetransmissionLog } from './retransmission-log.ts';
+
+/** How the client/server roles were decided. Only 'syn' is certain. */
+export type RoleSource =
+  | 'syn' // the client sent the first SYN
+  | 'syn-ack' // only a SYN-ACK was seen: its receiver is the client
+  | 'port' // no handshake: the well-known (lower, < 1024, or known service) port is the server
+  | 'first-packet'; // nothing better: the first packet's destination is the server
+
+/** Lifecycle in capture time. */
+export type ConnectionState =
+  | 'syn-sent' // client SYN seen, no answer yet
+  | 'syn-received' // SYN-ACK seen, handshake not completed
+  | 'established'
+  | 'half-closed' // one side sent FIN
+  | 'closed' // both sides sent FIN
+  | 'reset' // a RST was seen
+  | 'partial'; // traffic without a handshake (capture started mid-connection)
+
+/**
+ * fin/rst: closed by the connection itself; timeout: idle beyond the tracker's limit; open: still
+ * open when the capture ended; unanswered: only SYNs from the client; superseded: a new connection
+ * (new SYN) took over the 4-tuple while this one had not ended.
+ */
+export type EndReason = 'fin' | 'rst' | 'timeout' | 'open' | 'unanswered' | 'superseded';
+
+export class Connection {
+  /** Run-wide sequence number, in order of creation. */
+  readonly id: number;
+  readonly capture: number;
+  readonly client = new Endpoint();
+  readonly server = new Endpoint();
+  roleSource: RoleSource = 'syn';
+  state: ConnectionState = 'syn-sent';
+  /** Set when the connection leaves the flow table. */
+  endReason: EndReason = 'open';
+  /** The state before the first reset, for cause rules ("reset after FIN", "reset of a SYN"…). */
+  stateBeforeReset: ConnectionState | null = null;
+
+  startTs = 0;
+  startFrame = 0;
+  lastTs = 0;
+  lastFrame = 0;
+  /** Time of the last packet that was not a reset (resets often close a long silence). */
+  lastNonResetTs = 0;
+  packets = 0;
+  /** Handshake timing at the capture point (µs): SYN→SYN-ACK and SYN-ACK→ACK; -1 unknown. */
+  synToSynAck = -1;
+  synAckToAck = -1;
+  establishedTs = -1;
+  /** RTT samples (µs) from data segments and the ACK covering them (Karn's rule: none from retransmissions). */
+  rttSamples = 0;
+  rttMin = -1;
+  rttMax = -1;
+  rttSum = 0;
+  longestIdle = 0;
+  /** Frame that ended the longest idle gap. */
+  longestIdleFrame = 0;
+
+  readonly log = new PacketLog();
+  /** Allocated on the first retransmission. */
+  retransmissions: RetransmissionLog | null = null;
+  /** Allocated on the first payload. */
+  messages: MessageLog | null = null;
+  /** One record per RST packet (capped), allocated on the first RST. */
+  resets: ResetRecord[] | null = null;
+  resetsDropped = 0;
+
+  /** Hook for per-connection add-ons (e.g. Zeek's conn_state bookkeeping), owned by their module. */
+  extension: unknown = null;
+
+  // Intrusive links: flow-table bucket chain and the idle-order list (no allocation to reorder).
+  bucketNext: Connection | null = null;
+  hash = 0;
+  lruPrev: Connection | null = null;
+  lruNext: Connection | null = null;
+  inTable = false;
+  endedListed = false;
+
+  constructor(id: number, capture: number) {
+    this.id = id;
+    this.capture = capture;
+  }
+
+  /** The handshake RTT seen from the capture point: SYN→SYN-ACK→ACK, µs (−1 when incomplete). */
+  get handshakeRtt(): number {
+    return this.synToSynAck >= 0 && this.synAckToAck >= 0 ? this.synToSynAck + this.synAckToAck : -1;
+  }
+
+  get duration(): number {
+    return this.lastTs - this.startTs;
+  }
+
+  endpoint(fromClient: boolean): Endpoint {
+    return fromClient ? this.client : this.server;
+  }
+}

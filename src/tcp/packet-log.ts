@@ -1,0 +1,117 @@
+import type { PacketView } from '../decode/packet-view.ts';
+
+/**
+ * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
+ * and the first request: what a reset is often measured against) and the most recent TAIL packets
+ * in a ring. One Uint32Array per connection, allocated when the connection is created, so logging a
+ * packet allocates nothing.
+ */
+export const HEAD = 8;
+export const TAIL = 32;
+const SLOTS = HEAD + TAIL;
+const WORDS = 10;
+
+// Word layout of one slot.
+const TS_HI = 0; // tsMicros / 2^32
+const TS_LO = 1; // tsMicros mod 2^32
+const FRAME = 2;
+const SEQ = 3;
+const ACK = 4;
+const LEN = 5; // TCP payload length (claimed)
+const FLAGS_DIR_TTL = 6; // flags (9 bits) | fromClient << 9 | ttl << 16 (ttl+1, 0 = unknown)
+const WINDOW = 7;
+const IPID = 8; // ipId + 1 (0 = none)
+const TSVAL = 9; // TCP timestamp value (0 when absent; see FLAGS bit 31 for presence)
+
+const HAS_TS_BIT = 0x80000000;
+
+/** A decoded copy of one logged packet (allocated on read, for the explain and report layers). */
+export interface LoggedPacket {
+  frame: number;
+  tsMicros: number;
+  fromClient: boolean;
+  flags: number;
+  seq: number;
+  ack: number;
+  len: number;
+  window: number;
+  ttl: number;
+  ipId: number;
+  tsVal: number | null;
+}
+
+export class PacketLog {
+  private readonly slots = new Uint32Array(SLOTS * WORDS);
+  /** Packets ever logged (the ring holds the last TAIL of those beyond HEAD). */
+  count = 0;
+
+  add(view: PacketView, frame: number, tsMicros: number, fromClient: boolean): void {
+    const n = this.count++;
+    const slot = n < HEAD ? n : HEAD + ((n - HEAD) % TAIL);
+    const base = slot * WORDS;
+    const s = this.slots;
+    s[base + TS_HI] = Math.floor(tsMicros / 4294967296);
+    s[base + TS_LO] = tsMicros >>> 0;
+    s[base + FRAME] = frame;
+    s[base + SEQ] = view.seq;
+    s[base + ACK] = view.ack;
+    s[base + LEN] = view.payloadLength;
+    s[base + FLAGS_DIR_TTL] =
+      (view.flags & 0x1ff) |
+      (fromClient ? 0x200 : 0) |
+      ((view.ttl + 1) << 16) |
+      (view.hasTimestamp ? HAS_TS_BIT : 0);
+    s[base + WINDOW] = view.window;
+    s[base + IPID] = view.ipId + 1;
+    s[base + TSVAL] = view.tsVal;
+  }
+
+  /** Number of packets currently retrievable. */
+  get size(): number {
+    return Math.min(this.count, SLOTS);
+  }
+
+  /** Whether packets were dropped from the middle of the history (between head and ring). */
+  get hasGap(): boolean {
+    return this.count > SLOTS;
+  }
+
+  /** Packets in capture order: the head, then the ring oldest first. Allocates; for reports. */
+  packets(): LoggedPacket[] {
+    const out: LoggedPacket[] = [];
+    const headCount = Math.min(this.count, HEAD);
+    for (let i = 0; i < headCount; i++) out.push(this.read(i));
+    const tailCount = Math.min(Math.max(this.count - HEAD, 0), TAIL);
+    const first = this.count - HEAD - tailCount; // index among tail packets of the oldest kept
+    for (let i = 0; i < tailCount; i++) out.push(this.read(HEAD + ((first + i) % TAIL)));
+    return out;
+  }
+
+  /** A detached copy (for a reset snapshot: what the connection looked like at that moment). */
+  snapshot(): PacketLog {
+    const copy = new PacketLog();
+    copy.slots.set(this.slots);
+    copy.count = this.count;
+    return copy;
+  }
+
+  private read(slot: number): LoggedPacket {
+    const s = this.slots;
+    const base = slot * WORDS;
+    const fdt = s[base + FLAGS_DIR_TTL];
+    const ttl = ((fdt >>> 16) & 0x7fff) - 1;
+    return {
+      frame: s[base + FRAME],
+      tsMicros: s[base + TS_HI] * 4294967296 + s[base + TS_LO],
+      fromClient: (fdt & 0x200) !== 0,
+      flags: fdt & 0x1ff,
+      seq: s[base + SEQ],
+      ack: s[base + ACK],
+      len: s[base + LEN],
+      window: s[base + WINDOW] & 0xffff,
+      ttl,
+      ipId: s[base + IPID] - 1,
+      tsVal: (fdt & HAS_TS_BIT) !== 0 ? s[base + TSVAL] : null,
+    };
+  }
+}

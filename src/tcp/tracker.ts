@@ -1,0 +1,307 @@
+import type { CaptureRecord } from '../capture/record.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
+import type { PacketView } from '../decode/packet-view.ts';
+import { Connection } from './connection.ts';
+import type { EndReason } from './connection.ts';
+import { flowHash } from './flow-key.ts';
+import { FlowTable } from './flow-table.ts';
+import { POST_RESET_PACKETS } from './reset-record.ts';
+import type { ResetRecord } from './reset-record.ts';
+import { destinationIsServer } from './roles.ts';
+import { analyseSegment } from './segment-analysis.ts';
+import { recordReset } from './reset-capture.ts';
+
+/** What the tracker tells the layers above. All optional. */
+export interface TrackerListener {
+  opened?(c: Connection): void;
+  established?(c: Connection): void;
+  reset?(c: Connection, r: ResetRecord): void;
+  /** The connection left the table (ended, timed out, evicted, or the capture ended). */
+  ended?(c: Connection): void;
+}
+
+/** Per-connection add-on fed every packet (e.g. Zeek's conn_state bookkeeping). */
+export interface ConnectionExtension {
+  /** Called once when the connection is created. */
+  create(c: Connection): unknown;
+  /** Called for every packet of the connection, after the tracker's own bookkeeping. */
+  packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void;
+  /** Whether this packet must start a new connection on the same 4-tuple, in the extension's
+   *  own semantics (returns undefined to let the tracker decide). */
+  startsNewConnection?(c: Connection, view: PacketView, fromClient: boolean): boolean | undefined;
+}
+
+export interface TrackerOptions {
+  /** Idle time (µs) after which an established or partial connection is considered gone. */
+  idleTimeout?: number;
+  /** Idle time (µs) for a connection still in its handshake. */
+  handshakeTimeout?: number;
+  /** How long (µs) an ended connection stays in the table for late packets (retransmitted FINs,
+   *  a reset answering data after close). */
+  endedLinger?: number;
+  /** Upper bound on live connections; the least recently active is evicted beyond it. */
+  maxConnections?: number;
+  extension?: ConnectionExtension;
+}
+
+const SECOND = 1_000_000;
+
+export class Tracker {
+  readonly capture: number;
+  private readonly table = new FlowTable();
+  private readonly listener: TrackerListener;
+  private readonly idleTimeout: number;
+  private readonly handshakeTimeout: number;
+  private readonly endedLinger: number;
+  private readonly maxConnections: number;
+  private readonly extension: ConnectionExtension | null;
+  private nextId: number;
+  /** Capture time of the newest packet, for eviction. */
+  now = 0;
+  connectionsCreated = 0;
+  tcpPackets = 0;
+
+  constructor(capture: number, listener: TrackerListener = {}, options: TrackerOptions = {}, firstId = 1) {
+    this.capture = capture;
+    this.listener = listener;
+    this.idleTimeout = options.idleTimeout ?? 2 * 3600 * SECOND;
+    this.handshakeTimeout = options.handshakeTimeout ?? 300 * SECOND;
+    this.endedLinger = options.endedLinger ?? 30 * SECOND;
+    this.maxConnections = options.maxConnections ?? 1_000_000;
+    this.extension = options.extension ?? null;
+    this.nextId = firstId;
+  }
+
+  get liveConnections(): number {
+    return this.table.size;
+  }
+
+  /** The id the next new connection will get (lets several trackers share one numbering). */
+  get nextConnectionId(): number {
+    return this.nextId;
+  }
+
+  /** Feed one decoded frame whose view.status is 'tcp'. Returns its connection. */
+  packet(record: CaptureRecord, view: PacketView): Connection {
+    const ts = record.tsMicros;
+    if (ts > this.now) this.now = ts;
+    this.tcpPackets++;
+    this.evictIdle();
+
+    const hash = flowHash(view);
+    let c = this.table.find(view, hash);
+    let fromClient = false;
+    if (c !== null) {
+      fromClient = view.sport === c.client.port && sameSrc(view, c);
+      if (this.startsNewConnection(c, view, fromClient)) {
+        this.end(c, c.state === 'reset' || c.state === 'closed' ? endReasonOf(c) : 'superseded');
+        c = null;
+      }
+    }
+    if (c === null) {
+      c = this.create(record, view);
+      fromClient = view.sport === c.client.port && sameSrc(view, c);
+    } else {
+      this.table.touch(c);
+    }
+
+    this.update(c, record, view, fromClient);
+    if (this.extension !== null) this.extension.packet(c, view, record, fromClient);
+    if (this.table.size > this.maxConnections && this.table.open.head !== null) {
+      this.end(this.table.open.head, 'timeout');
+    }
+    return c;
+  }
+
+  /** End of input: every connection still in the table ends now. */
+  finish(): void {
+    for (const list of [this.table.ended, this.table.open]) {
+      while (list.head !== null) this.end(list.head, endReasonOf(list.head, true));
+    }
+  }
+
+  private create(record: CaptureRecord, view: PacketView): Connection {
+    const c = new Connection(this.nextId++, this.capture);
+    this.connectionsCreated++;
+    const syn = (view.flags & TcpFlag.SYN) !== 0;
+    const ack = (view.flags & TcpFlag.ACK) !== 0;
+    let srcIsClient: boolean;
+    if (syn && !ack) {
+      srcIsClient = true;
+      c.roleSource = 'syn';
+      c.state = 'syn-sent';
+    } else if (syn && ack) {
+      srcIsClient = false;
+      c.roleSource = 'syn-ack';
+      c.state = 'syn-received';
+    } else {
+      const dstServer = destinationIsServer(view.sport, view.dport);
+      srcIsClient = dstServer;
+      c.roleSource = view.sport === view.dport || !portsDecisive(view) ? 'first-packet' : 'port';
+      c.state = 'partial';
+    }
+    const cl = c.client;
+    const sv = c.server;
+    cl.ipVersion = sv.ipVersion = view.ipVersion === 6 ? 6 : 4;
+    if (srcIsClient) {
+      cl.address.set(view.src);
+      cl.port = view.sport;
+      sv.address.set(view.dst);
+      sv.port = view.dport;
+    } else {
+      cl.address.set(view.dst);
+      cl.port = view.dport;
+      sv.address.set(view.src);
+      sv.port = view.sport;
+    }
+    c.startTs = record.tsMicros;
+    c.startFrame = record.frame;
+    c.lastTs = record.tsMicros;
+    c.lastNonResetTs = record.tsMicros;
+    if (this.extension !== null) c.extension = this.extension.create(c);
+    this.table.insert(c, view);
+    this.listener.opened?.(c);
+    return c;
+  }
+
+  /**
+   * A SYN that cannot belong to the connection in the table starts a new one on the same 4-tuple
+   * (port reuse): a SYN with a different initial sequence number, or any SYN once the old
+   * connection has ended. A SYN repeating the known ISN is a retransmission.
+   */
+  private startsNewConnection(c: Connection, view: PacketView, fromClient: boolean): boolean {
+    if (this.extension?.startsNewConnection !== undefined) {
+      const verdict = this.extension.startsNewConnection(c, view, fromClient);
+      if (verdict !== undefined) return verdict;
+    }
+    const f = view.flags;
+    if ((f & TcpFlag.SYN) === 0 || (f & (TcpFlag.RST | TcpFlag.FIN)) !== 0) return false;
+    const ep = c.endpoint(fromClient);
+    if ((f & TcpFlag.ACK) === 0) {
+      // A bare SYN: the opening of a connection.
+      if (!fromClient) return true; // the former server now opens: a new connection, roles reversed
+      if (ep.isn >= 0) return view.seq !== ep.isn;
+      if (c.roleSource === 'syn-ack' && c.server.isn >= 0) {
+        // We saw only the SYN-ACK; a SYN whose ISN it acknowledges is the retransmitted original.
+        return ((view.seq + 1) >>> 0) !== c.server.highestAck || !c.server.ackKnown;
+      }
+      return true; // the tuple carried traffic without a SYN (mid-stream capture); this SYN opens a new one
+    }
+    // SYN-ACK: new only if the old connection is over and this answers a different SYN.
+    if (c.state === 'reset' || c.state === 'closed') {
+      return ep.isn >= 0 && view.seq !== ep.isn;
+    }
+    return false;
+  }
+
+  private update(c: Connection, record: CaptureRecord, view: PacketView, fromClient: boolean): void {
+    const ts = record.tsMicros;
+    const frame = record.frame;
+    const idle = ts - c.lastTs;
+    if (idle > c.longestIdle) {
+      c.longestIdle = idle;
+      c.longestIdleFrame = frame;
+    }
+    const ep = c.endpoint(fromClient);
+    ep.packets++;
+    ep.wireBytes += record.originalLength;
+    ep.payloadBytes += view.payloadLength;
+    if (ep.packets === 1) ep.firstTs = ts;
+    ep.lastTs = ts;
+    // Habits are learned from ordinary packets only: a reset is what gets compared against them.
+    if ((view.flags & TcpFlag.RST) === 0) ep.observeHabits(view.ttl, view.ipId, view.hasTimestamp, view.tsVal);
+    c.packets++;
+
+    // Packets after a reset are the strongest origin evidence (a "sender" still talking after its
+    // own reset did not send it): keep the first few after each of the latest resets.
+    if (c.resets !== null) {
+      const from = Math.max(0, c.resets.length - 4);
+      for (let i = from; i < c.resets.length; i++) {
+        const r = c.resets[i];
+        if (r.frame !== frame && r.after.length < POST_RESET_PACKETS) {
+          r.after.push({
+            frame,
+            tsMicros: ts,
+            fromClient,
+            flags: view.flags,
+            seq: view.seq,
+            ack: view.ack,
+            len: view.payloadLength,
+            window: view.window,
+            ttl: view.ttl,
+            ipId: view.ipId,
+            tsVal: view.hasTimestamp ? view.tsVal : null,
+          });
+        }
+      }
+    }
+
+    const wasEstablished = c.state === 'established';
+    if ((view.flags & TcpFlag.RST) !== 0) {
+      c.log.add(view, frame, ts, fromClient);
+      const r = recordReset(c, view, record, fromClient, idle);
+      if (c.state !== 'reset') {
+        c.stateBeforeReset = c.state;
+        c.state = 'reset';
+      }
+      ep.rstCount++;
+      if (ep.rstCount === 1) ep.firstRstFrame = frame;
+      this.table.markEnded(c);
+      if (r !== null) this.listener.reset?.(c, r);
+    } else {
+      c.log.add(view, frame, ts, fromClient);
+      analyseSegment(c, view, record.data, frame, ts, fromClient);
+      c.lastNonResetTs = ts;
+      if (c.state === 'closed') this.table.markEnded(c);
+    }
+    c.lastTs = ts;
+    c.lastFrame = frame;
+    if (!wasEstablished && c.state === 'established') this.listener.established?.(c);
+  }
+
+  private evictIdle(): void {
+    const now = this.now;
+    const ended = this.table.ended;
+    while (ended.head !== null && now - ended.head.lastTs > this.endedLinger) {
+      this.end(ended.head, endReasonOf(ended.head));
+    }
+    const open = this.table.open;
+    while (open.head !== null) {
+      const h = open.head;
+      const limit =
+        h.state === 'syn-sent' || h.state === 'syn-received' ? this.handshakeTimeout : this.idleTimeout;
+      if (now - h.lastTs <= limit) break;
+      this.end(h, h.state === 'syn-sent' ? 'unanswered' : 'timeout');
+    }
+  }
+
+  private end(c: Connection, reason: EndReason): void {
+    c.endReason = reason;
+    this.table.remove(c);
+    this.listener.ended?.(c);
+  }
+}
+
+function sameSrc(view: PacketView, c: Connection): boolean {
+  const a = c.client.address;
+  const s = view.src;
+  return s[0] === a[0] && s[1] === a[1] && s[2] === a[2] && s[3] === a[3];
+}
+
+function portsDecisive(view: PacketView): boolean {
+  return (view.sport < 1024) !== (view.dport < 1024);
+}
+
+/** How a connection ended, judged from its state (`atEnd`: the capture stopped). */
+function endReasonOf(c: Connection, atEnd = false): EndReason {
+  switch (c.state) {
+    case 'reset':
+      return 'rst';
+    case 'closed':
+      return 'fin';
+    case 'syn-sent':
+      return 'unanswered';
+    default:
+      return atEnd ? 'open' : 'timeout';
+  }
+}
