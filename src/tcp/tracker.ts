@@ -28,7 +28,7 @@ export interface ConnectionExtension {
   packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void;
   /** Whether this packet must start a new connection on the same 4-tuple, in the extension's
    *  own semantics (returns undefined to let the tracker decide). */
-  startsNewConnection?(c: Connection, view: PacketView, fromClient: boolean): boolean | undefined;
+  startsNewConnection?(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean | undefined;
 }
 
 export interface TrackerOptions {
@@ -93,7 +93,7 @@ export class Tracker {
     let fromClient = false;
     if (c !== null) {
       fromClient = view.sport === c.client.port && sameSrc(view, c);
-      if (this.startsNewConnection(c, view, fromClient)) {
+      if (this.startsNewConnection(c, view, fromClient, record.tsMicros)) {
         this.end(c, c.state === 'reset' || c.state === 'closed' ? endReasonOf(c) : 'superseded');
         c = null;
       }
@@ -169,9 +169,9 @@ export class Tracker {
    * (port reuse): a SYN with a different initial sequence number, or any SYN once the old
    * connection has ended. A SYN repeating the known ISN is a retransmission.
    */
-  private startsNewConnection(c: Connection, view: PacketView, fromClient: boolean): boolean {
+  private startsNewConnection(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean {
     if (this.extension?.startsNewConnection !== undefined) {
-      const verdict = this.extension.startsNewConnection(c, view, fromClient);
+      const verdict = this.extension.startsNewConnection(c, view, fromClient, tsMicros);
       if (verdict !== undefined) return verdict;
     }
     const f = view.flags;

@@ -2,7 +2,7 @@ import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
 import type { ConnectionExtension } from './tracker.ts';
-import { ZeekConnection } from './zeek/index.ts';
+import { ZEEK_DEFAULT_LIKELY_SERVER_PORTS, ZeekConnection } from './zeek/index.ts';
 
 /**
  * Plugs Zeek's conn_state/history bookkeeping (src/tcp/zeek/) into the tracker as a per-connection
@@ -17,17 +17,18 @@ interface ZeekState {
 
 export const zeekExtension: ConnectionExtension = {
   create(): ZeekState {
-    return { zeek: new ZeekConnection(), firstSenderIsClient: null };
+    return { zeek: new ZeekConnection({ likelyServerPorts: ZEEK_DEFAULT_LIKELY_SERVER_PORTS }), firstSenderIsClient: null };
   },
   packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void {
     const s = c.extension as ZeekState;
     if (s.firstSenderIsClient === null) s.firstSenderIsClient = fromClient;
     s.zeek.packet(fromClient === s.firstSenderIsClient, view, record.tsMicros, null);
   },
-  startsNewConnection(c: Connection, view: PacketView, fromClient: boolean): boolean | undefined {
+  startsNewConnection(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean | undefined {
     const s = c.extension as ZeekState;
     if (s.firstSenderIsClient === null) return undefined;
-    return ZeekConnection.isReuse(s.zeek, fromClient === s.firstSenderIsClient, view);
+    // Zeek starts a new connection when its timers removed the old one, or on reuse (new SYN).
+    return s.zeek.expiredBy(tsMicros) || ZeekConnection.isReuse(s.zeek, fromClient === s.firstSenderIsClient, view);
   },
 };
 

@@ -1,0 +1,57 @@
+import { readPackets } from '../pipeline/read-packets.ts';
+import { connectionJson, connectionsTable } from '../report/connection-row.ts';
+import type { ZeekColumns } from '../report/connection-row.ts';
+import { serviceHint } from '../report/service-hint.ts';
+import type { Connection } from '../tcp/connection.ts';
+import { Tracker } from '../tcp/tracker.ts';
+import { zeekColumns, zeekExtension } from '../tcp/zeek-extension.ts';
+import { Output } from './output.ts';
+import { PacketFilter } from './packet-filter.ts';
+import type { PacketFilterOptions } from './packet-filter.ts';
+import { reportCaptureProblems } from './problems.ts';
+
+export interface ConnectionsOptions extends PacketFilterOptions {
+  json?: boolean;
+}
+
+interface Row {
+  c: Connection;
+  zeek: ZeekColumns | null;
+  service: string | null;
+}
+
+/** `rstscope connections`: one row per TCP connection, Zeek-comparable. */
+export async function connectionsCommand(paths: string[], options: ConnectionsOptions): Promise<number> {
+  const filter = new PacketFilter(options);
+  const rows: Row[] = [];
+  let tracker: Tracker | null = null;
+  let nextId = 1;
+  const onEnded = (c: Connection) => {
+    rows.push({ c, zeek: zeekColumns(c), service: serviceHint(c) });
+    // The packet log and per-segment records are not needed for the row; let them go.
+    c.resets = null;
+    c.retransmissions = null;
+  };
+  const results = await readPackets(paths, {
+    onCaptureStart(capture) {
+      tracker = new Tracker(capture, { ended: onEnded }, { extension: zeekExtension }, nextId);
+    },
+    onTcp(record, view) {
+      if (!filter.matches(view)) return;
+      tracker!.packet(record, view);
+    },
+    onCaptureEnd() {
+      tracker!.finish();
+      nextId = tracker!.nextConnectionId;
+    },
+  });
+  rows.sort((a, b) => a.c.capture - b.c.capture || a.c.startTs - b.c.startTs || a.c.id - b.c.id);
+  const out = new Output();
+  if (options.json) {
+    for (const r of rows) out.line(JSON.stringify(connectionJson(r.c, r.zeek, r.service)));
+  } else {
+    for (const line of connectionsTable(rows)) out.line(line);
+  }
+  out.flush();
+  return reportCaptureProblems(results.map((r) => r.summary));
+}

@@ -1,0 +1,83 @@
+import { Analysis } from '../explain/analysis.ts';
+import type { Finding } from '../explain/finding.ts';
+import { readPackets } from '../pipeline/read-packets.ts';
+import { captureInfo, explainDocument } from '../report/explain-json.ts';
+import type { CaptureInfo } from '../report/explain-json.ts';
+import { explainText } from '../report/explain-text.ts';
+import { Tracker } from '../tcp/tracker.ts';
+import { findingFilter } from './finding-filter.ts';
+import type { FindingFilterOptions } from './finding-filter.ts';
+import { Output } from './output.ts';
+import { reportCaptureProblems } from './problems.ts';
+
+export interface ExplainOptions extends FindingFilterOptions {
+  json?: boolean;
+  ndjson?: boolean;
+  color?: boolean;
+}
+
+/** Exit code 2: findings of severity problem or security are present (for scripts and CI gates). */
+export const EXIT_ATTENTION = 2;
+
+export interface ExplainResult {
+  captures: CaptureInfo[];
+  findings: Finding[];
+  exitCode: number;
+}
+
+/** Read the captures, track connections, explain every reset and failure. */
+export async function runExplain(paths: string[], options: { onFinding?: (f: Finding) => void; streaming?: boolean } = {}): Promise<{ captures: CaptureInfo[]; findings: Finding[]; problemsExit: number }> {
+  const analysis = new Analysis({ streaming: options.streaming, onFinding: options.onFinding });
+  let tracker: Tracker | null = null;
+  let nextId = 1;
+  const infos: CaptureInfo[] = [];
+  const results = await readPackets(paths, {
+    onCaptureStart(capture) {
+      tracker = new Tracker(capture, { ended: (c) => analysis.connectionEnded(c) }, {}, nextId);
+    },
+    onTcp(record, view) {
+      tracker!.packet(record, view);
+    },
+    onCaptureEnd(result) {
+      analysis.noteCaptureEnd(result.summary.capture, result.lastTs);
+      tracker!.finish();
+      infos.push(captureInfo(result, tracker!.connectionsCreated, result.firstTs, result.lastTs));
+      nextId = tracker!.nextConnectionId;
+    },
+  });
+  const findings = analysis.finish();
+  return { captures: infos, findings, problemsExit: reportCaptureProblems(results.map((r) => r.summary)) };
+}
+
+/** `rstscope explain`. */
+export async function explainCommand(paths: string[], options: ExplainOptions): Promise<number> {
+  const keep = findingFilter(options);
+  const out = new Output();
+  if (options.ndjson) {
+    // Stream findings as connections end; patterns (which need them all) come at the end.
+    const seen = new Set<Finding>();
+    const { findings, problemsExit } = await runExplain(paths, {
+      streaming: true,
+      onFinding: (f) => {
+        seen.add(f);
+        if (keep(f)) {
+          out.line(JSON.stringify(f));
+          out.flush();
+        }
+      },
+    });
+    for (const f of findings) if (!seen.has(f) && keep(f)) out.line(JSON.stringify(f));
+    out.flush();
+    return problemsExit || exitFor(findings.filter(keep));
+  }
+  const { captures, findings, problemsExit } = await runExplain(paths);
+  const selected = findings.filter(keep);
+  if (options.json) out.line(explainDocument(captures, selected));
+  else for (const line of explainText(captures, selected, options.color ?? false)) out.line(line);
+  out.flush();
+  return problemsExit || exitFor(selected);
+}
+
+function exitFor(findings: Finding[]): number {
+  return findings.some((f) => f.severity === 'problem' || f.severity === 'security') ? EXIT_ATTENTION : 0;
+}

@@ -1,0 +1,51 @@
+import { CAUSES } from '../explain/finding.ts';
+import type { Cause, Finding } from '../explain/finding.ts';
+import { UsageError } from './packet-filter.ts';
+
+export interface FindingFilterOptions {
+  host?: string[];
+  port?: number[];
+  cause?: string[];
+  since?: string;
+  until?: string;
+}
+
+/** Parse "2024-05-01T10:00:00Z", "2024-05-01 10:00:00" (UTC) or epoch seconds, into seconds. */
+export function parseTime(text: string, option: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new UsageError(`${option}: not a time: ${text} (use 2024-05-01T10:00:00Z or epoch seconds)`);
+  return ms / 1000;
+}
+
+/** Shell-friendly selection of findings: by host, port, cause and time. */
+export function findingFilter(options: FindingFilterOptions): (f: Finding) => boolean {
+  const causes = options.cause ?? [];
+  for (const c of causes) {
+    if (!(CAUSES as readonly string[]).includes(c)) throw new UsageError(`--cause: unknown cause ${c} (one of: ${CAUSES.join(', ')})`);
+  }
+  const hosts = options.host ?? [];
+  const ports = options.port ?? [];
+  const since = options.since !== undefined ? parseTime(options.since, '--since') : -Infinity;
+  const until = options.until !== undefined ? parseTime(options.until, '--until') : Infinity;
+  return (f) => {
+    if (causes.length > 0 && !causes.includes(f.cause as Cause)) return false;
+    if (f.time < since || f.time > until) return false;
+    const ends = [f.connection.client, f.connection.server];
+    if (hosts.length > 0 && !ends.some((e) => hosts.some((h) => hostOf(e) === h))) return false;
+    if (ports.length > 0 && !ends.some((e) => ports.includes(portOf(e)))) return false;
+    return true;
+  };
+}
+
+function hostOf(endpoint: string): string {
+  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
+  const i = endpoint.lastIndexOf(':');
+  return i > 0 && endpoint.indexOf(':') === i ? endpoint.slice(0, i) : endpoint;
+}
+
+function portOf(endpoint: string): number {
+  const i = endpoint.lastIndexOf(':');
+  return i > 0 ? Number(endpoint.slice(i + 1)) : -1;
+}

@@ -1,0 +1,25 @@
+import { packetJson, packetText } from '../report/packet-line.ts';
+import { readPackets } from '../pipeline/read-packets.ts';
+import { Output } from './output.ts';
+import { PacketFilter } from './packet-filter.ts';
+import type { PacketFilterOptions } from './packet-filter.ts';
+import { reportCaptureProblems } from './problems.ts';
+
+export interface PacketsOptions extends PacketFilterOptions {
+  json?: boolean;
+}
+
+/** `rstscope packets`: TCP packets as an engineer reads them, or one JSON object per line. */
+export async function packetsCommand(paths: string[], options: PacketsOptions): Promise<number> {
+  const filter = new PacketFilter(options);
+  const out = new Output();
+  const many = paths.length > 1;
+  const results = await readPackets(paths, {
+    onTcp(record, view) {
+      if (out.closed || !filter.matches(view)) return;
+      out.line(options.json ? JSON.stringify(packetJson(record, view)) : packetText(record, view, many));
+    },
+  });
+  out.flush();
+  return reportCaptureProblems(results.map((r) => r.summary));
+}

@@ -1,0 +1,98 @@
+import type { Connection } from '../tcp/connection.ts';
+import { explainResetGroup, resetGroups } from './explain-reset.ts';
+import { failureOf } from './failures.ts';
+import type { Finding } from './finding.ts';
+import { SEVERITY_RANK } from './finding.ts';
+import { HostProfiles } from './host-profiles.ts';
+import { findPatterns } from './patterns.ts';
+import { SketchIndex, sketchOf } from './sketch.ts';
+
+export interface AnalysisOptions {
+  /**
+   * Explain each connection as soon as it ends (for --ndjson streaming), using the host habits
+   * learned so far. Otherwise explanations wait for the end of the capture so that every reset is
+   * judged against the habits of all of a host's connections.
+   */
+  streaming?: boolean;
+  onFinding?: (f: Finding) => void;
+}
+
+/**
+ * The explain layer's entry point: receives connections as the tracker ends them, learns host
+ * habits from all of them, keeps the ones with resets or failures, and produces findings.
+ */
+export class Analysis {
+  readonly hosts = new HostProfiles();
+  readonly sketches = new SketchIndex();
+  private readonly pending: Connection[] = [];
+  private readonly findings: Finding[] = [];
+  private readonly options: AnalysisOptions;
+  /** Last timestamp seen per capture (µs), to judge silences that run to the end of the capture. */
+  private readonly captureEnd = new Map<number, number>();
+
+  constructor(options: AnalysisOptions = {}) {
+    this.options = options;
+  }
+
+  /** Tracker listener: a connection left the flow table. */
+  connectionEnded(c: Connection): void {
+    this.hosts.add(c.client);
+    this.hosts.add(c.server);
+    this.sketches.add(sketchOf(c));
+    const end = this.captureEnd.get(c.capture) ?? 0;
+    if (c.lastTs > end) this.captureEnd.set(c.capture, c.lastTs);
+    if (c.resets === null && !mayHaveFailed(c)) return;
+    if (this.options.streaming) this.explain(c);
+    else this.pending.push(c);
+  }
+
+  /** The capture's last packet time, when known from outside (e.g. the tracker's clock). */
+  noteCaptureEnd(capture: number, tsMicros: number): void {
+    if (tsMicros > (this.captureEnd.get(capture) ?? 0)) this.captureEnd.set(capture, tsMicros);
+  }
+
+  /** All findings: resets and failures, then patterns; most severe first; ids assigned. */
+  finish(): Finding[] {
+    for (const c of this.pending) this.explain(c);
+    this.pending.length = 0;
+    const drafts = findPatterns(this.findings, this.sketches);
+    const all = [...this.findings, ...drafts.map((d) => d.finding)];
+    all.sort(
+      (a, b) =>
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        kindRank(a) - kindRank(b) ||
+        a.time - b.time ||
+        (a.packets[0]?.frame ?? 0) - (b.packets[0]?.frame ?? 0),
+    );
+    all.forEach((f, i) => {
+      f.id = i + 1;
+    });
+    for (const d of drafts) d.finding.related = d.members.map((m) => m.id).sort((a, b) => a - b);
+    return all;
+  }
+
+  private explain(c: Connection): void {
+    if (c.resets !== null) {
+      for (const group of resetGroups(c.resets)) this.emit(explainResetGroup(c, group, this.hosts, this.sketches));
+    }
+    const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs);
+    if (failure !== null) this.emit(failure);
+  }
+
+  private emit(f: Finding): void {
+    this.findings.push(f);
+    this.options.onFinding?.(f);
+  }
+}
+
+function kindRank(f: Finding): number {
+  return f.kind === 'pattern' ? 0 : f.kind === 'reset' ? 1 : 2;
+}
+
+/** Cheap pre-check: could this reset-free connection be a failure finding? */
+function mayHaveFailed(c: Connection): boolean {
+  if (c.client.isn >= 0 && c.server.packets === 0) return true;
+  if (c.retransmissions !== null) return true;
+  const last = c.messages?.messages[c.messages.messages.length - 1];
+  return last !== undefined && last.fromClient;
+}

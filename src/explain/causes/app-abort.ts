@@ -1,0 +1,41 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
+import type { CauseRule } from './rule.ts';
+
+/**
+ * The application closed abortively: SO_LINGER with timeout 0, a crash, or a connection pool
+ * recycling connections with a reset to skip TIME_WAIT. The reset comes from the socket itself
+ * (seq = the sender's next sequence number, ACK set) with no TCP-level reason: no retransmissions,
+ * no probes, no FIN before it.
+ */
+export const appAbortRule: CauseRule = (ctx, origin, facts) => {
+  const r = ctx.r;
+  if (!byEndpoint(ctx, origin) || facts.senderFin !== null) return null;
+  if (r.stateBefore !== 'established' && r.stateBefore !== 'half-closed' && r.stateBefore !== 'partial') return null;
+  // A TCP-level reason (a closed window, unanswered keep-alives) explains the reset better.
+  if (facts.receiverWindowZero || facts.senderKeepAlives.length >= 2) return null;
+  const fromSocket = (r.flags & TcpFlag.ACK) !== 0 && (r.senderNextSeq < 0 || r.seq === r.senderNextSeq);
+  if (!fromSocket) return null;
+  const sender = role(ctx.fromClient);
+  const outstandingRequest = facts.senderDataUnanswered;
+  const quiet = facts.lastPacket !== null && facts.silence < 1_000_000;
+  return {
+    cause: 'app-abort',
+    confidence: facts.receiverDataUnanswered ? 0.45 : 0.7,
+    severity: outstandingRequest ? 'problem' : 'benign',
+    evidence: [
+      {
+        signal: 'abortive-close',
+        detail: `RST/ACK with seq = the ${sender}'s next sequence number (${r.seq}), no FIN before it, no retransmission or probe: the ${sender}'s application closed the socket abortively`,
+        frames: frames(ctx, r.frame),
+      },
+      ...(facts.lastPacket !== null
+        ? [{ signal: 'timing', detail: `${seconds(facts.silence)} after the previous packet (frame ${facts.lastPacket.frame})${quiet ? '' : ' of silence'}`, frames: frames(ctx, facts.lastPacket.frame) }]
+        : []),
+    ],
+    summary: `The ${sender} ${ctx.senderAddress}'s application ended the connection with a reset instead of a normal close (linger 0, a crash, or pool recycling).`,
+    nextStep: outstandingRequest
+      ? `Ask why the application on ${ctx.senderAddress} aborted with its own request outstanding (crash logs, timeouts configured in the client library).`
+      : `Usually harmless (connection pools and load balancers do this to avoid TIME_WAIT); if users see errors, check the ${sender} application's close/linger settings.`,
+  };
+};

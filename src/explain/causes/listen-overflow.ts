@@ -1,0 +1,45 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
+import { byEndpoint, frames } from './rule.ts';
+import type { CauseRule } from './rule.ts';
+
+/**
+ * The server resets a handshake it just completed, before any data: its accept queue was full
+ * (Linux with net.ipv4.tcp_abort_on_overflow=1 answers the final ACK with a reset). A burst of
+ * connection attempts to the same port at that moment makes it likely.
+ */
+export const listenOverflowRule: CauseRule = (ctx, origin, facts) => {
+  const r = ctx.r;
+  if (ctx.fromClient || !byEndpoint(ctx, origin)) return null;
+  if (r.stateBefore !== 'established' && r.stateBefore !== 'syn-received') return null;
+  if (facts.lastSenderData !== null) return null;
+  const clientAck = [...ctx.before].reverse().find((p) => p.fromClient && (p.flags & TcpFlag.SYN) === 0);
+  const synAck = ctx.before.find((p) => !p.fromClient && (p.flags & TcpFlag.SYN) !== 0);
+  if (clientAck === undefined || synAck === undefined) return null;
+  if (r.tsMicros - clientAck.tsMicros > 1_000_000) return null;
+  const burst = ctx.sketches
+    .betweenHosts(ctx.c.capture, ctx.receiverAddress, ctx.senderAddress)
+    .filter((s) => s.serverPort === ctx.c.server.port && Math.abs(s.start - ctx.c.startTs) < 1_000_000).length;
+  const others = ctx.sketches.all.filter(
+    (s) => s.capture === ctx.c.capture && s.serverPort === ctx.c.server.port && s.server === ctx.senderAddress && Math.abs(s.start - ctx.c.startTs) < 1_000_000,
+  ).length;
+  const concurrent = Math.max(burst, others);
+  return {
+    cause: 'listen-overflow',
+    confidence: concurrent >= 4 ? 0.75 : 0.45,
+    severity: 'problem',
+    evidence: [
+      {
+        signal: 'handshake',
+        detail: `the server completed the handshake (SYN-ACK frame ${synAck.frame}) and reset it right after the client's ACK (frame ${clientAck.frame}), before any data`,
+        frames: frames(ctx, synAck.frame, clientAck.frame, r.frame),
+      },
+      {
+        signal: 'burst',
+        detail: `${concurrent} connection attempts to port ${ctx.c.server.port} on this server within one second`,
+        frames: [],
+      },
+    ],
+    summary: `The server ${ctx.serverLabel} accepted the handshake and then reset it before any data: its listen (accept) queue was probably full.`,
+    nextStep: `Check the listener's accept backlog on ${ctx.serverLabel} (ss -ltn shows Recv-Q against Send-Q; nstat TcpExtListenOverflows) and whether the application accepts fast enough.`,
+  };
+};

@@ -1,0 +1,39 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
+import { seqDiff } from '../../tcp/seq.ts';
+import { frames, role } from './rule.ts';
+import type { CauseRule } from './rule.ts';
+
+/**
+ * A reset the receiver must ignore: its sequence number is outside the receive window (RFC 9293
+ * §3.10.7.4; RFC 5961 §3.2 answers an in-window but inexact one with a challenge ACK). Traffic
+ * carrying on afterwards confirms it had no effect. Stale resets (a late duplicate) are harmless;
+ * guessed ones are blind-injection attempts.
+ */
+export const outOfWindowRule: CauseRule = (ctx, origin) => {
+  const r = ctx.r;
+  if (r.receiverAckedSeq < 0) return null;
+  const d = seqDiff(r.seq, r.receiverAckedSeq);
+  if (d === 0) return null;
+  const win = r.receiverWindow >= 0 ? r.receiverWindow * 2 ** Math.max(0, r.receiverWindowScale) : 65535;
+  const inWindow = d > 0 && d < win;
+  const continued = ctx.after.some((p) => (p.flags & TcpFlag.RST) === 0 && (p.len > 0 || p.fromClient !== ctx.fromClient));
+  if (!continued) return null;
+  const peer = role(!ctx.fromClient);
+  const forged = origin.origin === 'middlebox';
+  return {
+    cause: 'out-of-window',
+    confidence: inWindow ? 0.55 : 0.8,
+    severity: forged ? 'security' : 'benign',
+    evidence: [
+      {
+        signal: 'seq',
+        detail: `seq ${r.seq} is ${d > 0 ? `${d} bytes beyond` : `${-d} bytes before`} what the ${peer} expected (${r.receiverAckedSeq})${inWindow ? ' (inside the window: answered by a challenge ACK)' : ', outside its window'}; the connection carried on`,
+        frames: frames(ctx, r.frame, ctx.after[0]?.frame),
+      },
+    ],
+    summary: `The reset did not match the ${peer}'s expected sequence number and was ignored: the connection carried on${forged ? '; it looks like a blind injection attempt' : ' (a stale or duplicate reset)'}.`,
+    nextStep: forged
+      ? 'Treat as an attempted reset attack or a misbehaving device on the path; the endpoints defended correctly.'
+      : 'Nothing to do: the endpoints ignored a reset that did not match the connection.',
+  };
+};

@@ -1,0 +1,46 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
+import type { CauseRule } from './rule.ts';
+
+/**
+ * A host answers a segment of a connection it no longer has: its stack replies as RFC 9293
+ * §3.10.7.1 prescribes for "no such connection" — a bare RST whose seq is the segment's ACK. The
+ * host lost the state (reboot, crash, restart, a load balancer or NAT failover behind the same
+ * address), typically after an idle gap. If the host had closed the connection itself first,
+ * that is `data-after-close` instead.
+ */
+export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
+  const r = ctx.r;
+  if (!byEndpoint(ctx, origin) || facts.senderFin !== null) return null;
+  if (r.stateBefore === 'syn-sent' || r.stateBefore === 'syn-received') return null;
+  const stateless = ctx.triggerMatch === 'ack-matches' && (r.flags & TcpFlag.ACK) === 0;
+  if (!stateless) return null;
+  const t = ctx.trigger!;
+  const idle = facts.idleBeforeTrigger;
+  const senderSilent = facts.lastSenderData === null || t.tsMicros - facts.lastSenderData.tsMicros > 5_000_000;
+  let confidence = 0.55;
+  if (idle > 30_000_000) confidence += 0.2;
+  if (r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq) confidence += 0.1;
+  if (r.ipId === 0) confidence += 0.05;
+  const sender = role(ctx.fromClient);
+  return {
+    cause: 'unknown-connection',
+    confidence: Math.min(confidence, 0.9),
+    severity: 'problem',
+    evidence: [
+      {
+        signal: 'stateless-reply',
+        detail: `bare RST with seq = the ACK of frame ${t.frame} (${t.len > 0 ? `${t.len} bytes of data` : 'a segment'}): the ${sender}'s stack had no connection for it`,
+        frames: frames(ctx, t.frame, r.frame),
+      },
+      ...(idle > 1_000_000
+        ? [{ signal: 'idle', detail: `the connection was idle for ${seconds(idle)} before frame ${t.frame}`, frames: frames(ctx, t.frame) }]
+        : []),
+      ...(senderSilent && r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq
+        ? [{ signal: 'seq', detail: `the reset's seq ${r.seq} is not where the ${sender}'s own stream stood (${r.senderNextSeq})`, frames: frames(ctx, r.frame) }]
+        : []),
+    ],
+    summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${role(!ctx.fromClient)}'s segment with a reset: its state was lost (restart, crash, failover or an address taken over).`,
+    nextStep: `Check whether ${ctx.senderAddress} (or the load balancer/NAT in front of it) restarted or failed over at ${new Date(Math.floor(r.tsMicros / 1000)).toISOString()}; if connections idle that long are expected, enable keep-alives shorter than the idle period.`,
+  };
+};

@@ -1,0 +1,119 @@
+import { formatEndpoint } from '../decode/address.ts';
+import { epochNumber } from '../report/time.ts';
+import type { Connection } from '../tcp/connection.ts';
+import type { ResetRecord } from '../tcp/reset-record.ts';
+import { RESET_RULES } from './causes/index.ts';
+import type { Candidate } from './causes/index.ts';
+import { factsOf } from './facts.ts';
+import type { Alternative, Finding } from './finding.ts';
+import type { HostProfiles } from './host-profiles.ts';
+import { decideOrigin } from './origin/index.ts';
+import { buildResetContext } from './reset-context.ts';
+import type { SketchIndex } from './sketch.ts';
+import { tracebackOf } from './traceback.ts';
+import { vantageOf } from './vantage.ts';
+
+/** Resets of one connection within this gap of each other form one finding (a burst). */
+const BURST_GAP = 1_000_000;
+
+/** Split a connection's resets into bursts: each becomes one finding. */
+export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
+  const groups: ResetRecord[][] = [];
+  let current: ResetRecord[] = [];
+  for (const r of resets) {
+    if (current.length > 0 && r.tsMicros - current[current.length - 1].tsMicros > BURST_GAP) {
+      groups.push(current);
+      current = [];
+    }
+    current.push(r);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * Explain one burst of resets: decide the origin, run every cause rule, keep the most confident
+ * proposal and list the others as alternatives with why they lost; thin evidence ends in
+ * `unexplained` rather than a guess.
+ */
+export function explainResetGroup(
+  c: Connection,
+  group: ResetRecord[],
+  hosts: HostProfiles,
+  sketches: SketchIndex,
+): Finding {
+  const ctx = buildResetContext(c, group, hosts, sketches, vantageOf(c));
+  const origin = decideOrigin(ctx);
+  const facts = factsOf(ctx);
+  const proposals: Candidate[] = [];
+  for (const rule of RESET_RULES) {
+    const p = rule(ctx, origin, facts);
+    if (p !== null) proposals.push(p);
+  }
+  proposals.sort((a, b) => b.confidence - a.confidence);
+  let chosen = proposals[0];
+  if (chosen === undefined || chosen.confidence < 0.35) {
+    chosen = {
+      cause: 'unexplained',
+      confidence: 0.2,
+      severity: 'problem',
+      evidence: [
+        {
+          signal: 'raw',
+          detail: `reset ${group.length > 1 ? `burst of ${group.length} ` : ''}from the ${ctx.fromClient ? 'client' : 'server'} in state ${ctx.r.stateBefore}, seq ${ctx.r.seq}, ack ${ctx.r.ack}, TTL ${ctx.r.ttl}${ctx.r.ipId >= 0 ? `, IP ID ${ctx.r.ipId}` : ''}; the sender's next seq was ${ctx.r.senderNextSeq < 0 ? 'unknown' : ctx.r.senderNextSeq}`,
+          frames: group.map((g) => ({ capture: c.capture, frame: g.frame })),
+        },
+      ],
+      summary: `A reset from the ${ctx.fromClient ? 'client' : 'server'} that none of the known causes explains; the evidence is listed.`,
+      nextStep: 'Read the evidence and the packets around it in Wireshark; a capture from the other end would tell whether the reset left the host it claims to come from.',
+    };
+  }
+  const alternatives: Alternative[] = proposals
+    .filter((p) => p !== chosen)
+    .slice(0, 4)
+    .map((p) => ({
+      cause: p.cause,
+      confidence: round(p.confidence),
+      why: `less likely than ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
+    }));
+  const originEvidence = origin.votes
+    .filter((v) => v.signal !== 'address' && v.weight > 0)
+    .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
+  const severity = origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
+  const finding: Finding = {
+    id: 0,
+    kind: 'reset',
+    cause: chosen.cause,
+    severity,
+    confidence: round(chosen.confidence),
+    origin: origin.origin,
+    originDetail: origin,
+    packets: group.map((g) => ({ capture: c.capture, frame: g.frame })),
+    connection: connectionRef(c),
+    time: epochNumber(ctx.r.tsMicros),
+    evidence: [...chosen.evidence, ...originEvidence],
+    alternatives,
+    traceback: tracebackOf(ctx, facts),
+    summary: chosen.summary,
+    nextStep: chosen.nextStep,
+  };
+  const app: Finding['app'] = {};
+  if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
+  if (ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
+  if (ctx.clientSummary?.error || ctx.serverSummary?.error) app.error = true;
+  if (app.request !== undefined || app.response !== undefined) finding.app = app;
+  return finding;
+}
+
+export function connectionRef(c: Connection): Finding['connection'] {
+  const ref: Finding['connection'] = {
+    client: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
+    server: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
+  };
+  if (c.roleSource !== 'syn') ref.rolesInferred = c.roleSource;
+  return ref;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

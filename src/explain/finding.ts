@@ -1,0 +1,150 @@
+/**
+ * The finding: rstscope's unit of explanation, and the public JSON contract (README "Output
+ * contract"). Field names here are what `--json` prints; change them only with a schema version.
+ */
+
+export type FindingKind = 'reset' | 'failure' | 'pattern';
+
+export type Severity = 'benign' | 'expected-failure' | 'problem' | 'security';
+
+export type Origin = 'client' | 'server' | 'middlebox' | 'unknown';
+
+/** Cause ids from the taxonomy (../shared/PRODUCT.md); part of the public output. */
+export const CAUSES = [
+  'refused',
+  'firewall-reject',
+  'syn-unanswered',
+  'handshake-abort',
+  'smb-port-race',
+  'listen-overflow',
+  'time-wait-reuse',
+  'unknown-connection',
+  'app-abort',
+  'close-with-unread-data',
+  'data-after-close',
+  'retransmission-exhausted',
+  'retransmission-timeout',
+  'keepalive-timeout',
+  'zero-window-timeout',
+  'app-timeout',
+  'app-error',
+  'middlebox-injected',
+  'middlebox-idle-timeout',
+  'out-of-window',
+  'rst-after-fin',
+  'unexplained',
+  // pattern findings
+  'reconnect-loop',
+  'repeated-reset',
+  'reset-storm',
+  'scan',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export interface PacketRef {
+  capture: number;
+  frame: number;
+}
+
+export interface Evidence {
+  /** Short machine name of the signal: 'ttl', 'ip-id', 'seq', 'timing', 'after-reset', … */
+  signal: string;
+  /** One plain sentence. */
+  detail: string;
+  frames: PacketRef[];
+}
+
+export interface Alternative {
+  cause: Cause;
+  confidence: number;
+  /** Why it lost. */
+  why: string;
+}
+
+export interface OriginVerdict {
+  origin: Origin;
+  confidence: number;
+  /** Each scorer's vote. */
+  votes: { origin: Origin; weight: number; signal: string; detail: string; frames: PacketRef[] }[];
+}
+
+export interface PacketBrief {
+  capture: number;
+  frame: number;
+  /** Seconds since 1970 (µs precision). */
+  ts: number;
+  from: 'client' | 'server';
+  flags: string;
+  seq: number;
+  ack: number;
+  len: number;
+  /** One-line application summary of the message this packet starts, when known. */
+  app?: string;
+}
+
+export interface Traceback {
+  /** The packet the reset answers (its ACK/SEQ relation), when one can be named. */
+  trigger: PacketBrief | null;
+  /** How the trigger was identified: 'ack-matches', 'seq-matches', 'last-from-peer'. */
+  triggerMatch: string | null;
+  lastClientData: PacketBrief | null;
+  lastServerData: PacketBrief | null;
+  /** The last request (client application message) and whether TCP acknowledged it. */
+  lastRequest: (PacketBrief & { bytes: number; acked: boolean; answered: boolean }) | null;
+  /** The answer to it, if the application answered. */
+  response: (PacketBrief & { bytes: number }) | null;
+  /** Seconds between the previous packet of the connection and the reset. */
+  idleBefore: number;
+  /** Seconds between the last non-reset packet and the reset. */
+  silenceBefore: number;
+  /** Bytes sent but not acknowledged, per direction, at the reset. */
+  outstanding: { client: number; server: number };
+  /** Retransmissions of the most-retransmitted segment of the reset's sender or its peer. */
+  retransmission: {
+    from: 'client' | 'server';
+    seq: number;
+    sends: number;
+    /** Seconds between successive sends (the backoff). */
+    intervals: number[];
+    acked: boolean;
+  } | null;
+  connectionState: string;
+}
+
+export interface Finding {
+  /** 1-based, in output order. */
+  id: number;
+  kind: FindingKind;
+  cause: Cause;
+  severity: Severity;
+  confidence: number;
+  /** Reset findings: who sent the reset. */
+  origin?: Origin;
+  originDetail?: OriginVerdict;
+  packets: PacketRef[];
+  connection: {
+    client: string;
+    server: string;
+    /** The roles were inferred (no SYN captured): 'syn-ack', 'port' or 'first-packet'. */
+    rolesInferred?: string;
+  };
+  /** Seconds since 1970 of the first packet of the finding. */
+  time: number;
+  evidence: Evidence[];
+  alternatives: Alternative[];
+  traceback?: Traceback;
+  app?: { request?: string; response?: string; error?: boolean };
+  summary: string;
+  nextStep: string;
+  /** Pattern findings: the findings they group. */
+  related?: number[];
+  /** Pattern details (counts, period…). */
+  details?: Record<string, unknown>;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = {
+  security: 3,
+  problem: 2,
+  'expected-failure': 1,
+  benign: 0,
+};

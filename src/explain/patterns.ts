@@ -1,0 +1,223 @@
+import { seconds } from './causes/rule.ts';
+import type { Finding } from './finding.ts';
+import type { SketchIndex } from './sketch.ts';
+
+/**
+ * Patterns across connections, found over the findings and the connection sketches:
+ * - reconnect-loop: the same client keeps connecting to the same service, sending the same
+ *   first request, and each attempt ends in a reset or failure;
+ * - repeated-reset: the same reset (same 4-tuple and sender) over and over;
+ * - reset-storm: one host sending or receiving many resets in a short time;
+ * - scan: one source probing many ports (or many hosts) that refuse or ignore it.
+ * Each pattern lists the findings it groups (`related`), filled with ids once they are assigned.
+ */
+export interface PatternDraft {
+  finding: Finding;
+  members: Finding[];
+}
+
+const MIN_LOOP = 3;
+const STORM_WINDOW = 10_000_000;
+const STORM_MIN = 50;
+const SCAN_MIN_PORTS = 10;
+
+function endpointHost(ep: string): string {
+  return ep.startsWith('[') ? ep.slice(1, ep.indexOf(']')) : ep.slice(0, ep.lastIndexOf(':'));
+}
+
+export function findPatterns(findings: readonly Finding[], sketches: SketchIndex): PatternDraft[] {
+  const drafts: PatternDraft[] = [];
+  const resets = findings.filter((f) => (f.kind === 'reset' || f.kind === 'failure') && f.severity !== 'benign');
+
+  // ---- reconnect loops ----
+  const byService = new Map<string, Finding[]>();
+  for (const f of resets) {
+    const k = `${f.packets[0]?.capture}|${endpointHost(f.connection.client)}|${f.connection.server}`;
+    const list = byService.get(k);
+    if (list === undefined) byService.set(k, [f]);
+    else list.push(f);
+  }
+  for (const [key, list] of byService) {
+    const distinctConnections = new Set(list.map((f) => f.connection.client));
+    if (distinctConnections.size < MIN_LOOP) continue;
+    const [capture, client, server] = key.split('|');
+    const serverHost = endpointHost(server);
+    const serverPort = Number(server.slice(server.lastIndexOf(':') + 1));
+    const conns = sketches
+      .betweenHosts(Number(capture), client, serverHost)
+      .filter((s) => s.serverPort === serverPort)
+      .sort((a, b) => a.start - b.start);
+    const requests = new Map<string, number>();
+    for (const s of conns) if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
+    const sameRequest = [...requests.values()].some((n) => n >= MIN_LOOP);
+    const span = conns.length > 1 ? conns[conns.length - 1].start - conns[0].start : 0;
+    const interval = conns.length > 1 ? span / (conns.length - 1) : 0;
+    const causes = countBy(list.map((f) => f.cause));
+    const main = [...causes.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const request = list.find((f) => f.app?.request)?.app?.request;
+    drafts.push({
+      members: list,
+      finding: {
+        id: 0,
+        kind: 'pattern',
+        cause: 'reconnect-loop',
+        severity: 'problem',
+        confidence: sameRequest ? 0.85 : 0.6,
+        packets: [],
+        connection: { client, server },
+        time: Math.min(...list.map((f) => f.time)),
+        evidence: [
+          {
+            signal: 'reconnects',
+            detail: `${distinctConnections.size} connections from ${client} to ${server} ended in ${[...causes.entries()].map(([c, n]) => `${c} ×${n}`).join(', ')}, one every ${seconds(interval)} on average${sameRequest ? ', each opening with the same request' : ''}${request ? ` (${request})` : ''}`,
+            frames: list.slice(0, 10).flatMap((f) => f.packets.slice(0, 1)),
+          },
+        ],
+        alternatives: [],
+        summary: `${client} keeps reconnecting to ${server} (${distinctConnections.size} times, every ${seconds(interval)})${request ? ` with the same ${request}` : ''}, and every attempt ends in ${main}.`,
+        nextStep: `Fix the first failure (see the ${main} findings) — the client retries it in a loop; also check the client's retry back-off.`,
+        details: { count: distinctConnections.size, interval: interval / 1e6, sameRequest, mainCause: main },
+      },
+    });
+  }
+
+  // ---- repeated identical resets on one 4-tuple ----
+  const byTuple = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.kind !== 'reset') continue;
+    const k = `${f.packets[0]?.capture}|${f.connection.client}|${f.connection.server}|${f.origin}`;
+    const list = byTuple.get(k);
+    if (list === undefined) byTuple.set(k, [f]);
+    else list.push(f);
+  }
+  for (const list of byTuple.values()) {
+    if (list.length < 5) continue;
+    const times = list.map((f) => f.time).sort((a, b) => a - b);
+    const span = times[times.length - 1] - times[0];
+    drafts.push({
+      members: list,
+      finding: {
+        id: 0,
+        kind: 'pattern',
+        cause: 'repeated-reset',
+        severity: list[0].severity,
+        confidence: 0.9,
+        packets: [],
+        connection: list[0].connection,
+        time: times[0],
+        evidence: [
+          {
+            signal: 'repeats',
+            detail: `${list.length} resets on the same 4-tuple over ${seconds(span * 1e6)} (about one every ${seconds((span / (list.length - 1)) * 1e6)})`,
+            frames: list.slice(0, 10).flatMap((f) => f.packets.slice(0, 1)),
+          },
+        ],
+        alternatives: [],
+        summary: `The same reset on ${list[0].connection.client} ↔ ${list[0].connection.server} repeats ${list.length} times: something retries a connection the other side keeps refusing.`,
+        nextStep: 'Find the process that keeps sending on this 4-tuple (it never opens a new connection) and why the peer has no state for it.',
+        details: { count: list.length, span },
+      },
+    });
+  }
+
+  // ---- reset storms: many resets from one host within a short window ----
+  const bySender = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.kind !== 'reset') continue;
+    const host = endpointHost(f.origin === 'server' ? f.connection.server : f.connection.client);
+    const k = `${f.packets[0]?.capture}|${host}`;
+    const list = bySender.get(k);
+    if (list === undefined) bySender.set(k, [f]);
+    else list.push(f);
+  }
+  for (const [key, list] of bySender) {
+    if (list.length < STORM_MIN) continue;
+    const sorted = [...list].sort((a, b) => a.time - b.time);
+    let best = 0;
+    let bestStart = 0;
+    for (let i = 0, j = 0; i < sorted.length; i++) {
+      while ((sorted[i].time - sorted[j].time) * 1e6 > STORM_WINDOW) j++;
+      if (i - j + 1 > best) {
+        best = i - j + 1;
+        bestStart = j;
+      }
+    }
+    if (best < STORM_MIN) continue;
+    const members = sorted.slice(bestStart, bestStart + best);
+    const host = key.split('|')[1];
+    drafts.push({
+      members,
+      finding: {
+        id: 0,
+        kind: 'pattern',
+        cause: 'reset-storm',
+        severity: 'problem',
+        confidence: 0.8,
+        packets: [],
+        connection: { client: host, server: '*' },
+        time: members[0].time,
+        evidence: [
+          {
+            signal: 'storm',
+            detail: `${best} resets involving ${host} within ${seconds(STORM_WINDOW)}; causes: ${[...countBy(members.map((f) => f.cause)).entries()].map(([c, n]) => `${c} ×${n}`).join(', ')}`,
+            frames: members.slice(0, 10).flatMap((f) => f.packets.slice(0, 1)),
+          },
+        ],
+        alternatives: [],
+        summary: `A storm of ${best} resets around ${host} within ten seconds.`,
+        nextStep: `Look at what happened to ${host} at that moment (restart, failover, overload) — the individual findings say which side sent the resets.`,
+        details: { count: best },
+      },
+    });
+  }
+
+  // ---- scans: one source, many ports on one target refused or unanswered ----
+  const probes = new Map<string, { ports: Set<number>; members: Finding[] }>();
+  for (const f of findings) {
+    if (f.cause !== 'refused' && f.cause !== 'firewall-reject' && f.cause !== 'syn-unanswered' && f.cause !== 'handshake-abort') continue;
+    const serverHost = endpointHost(f.connection.server);
+    const k = `${f.packets[0]?.capture}|${endpointHost(f.connection.client)}|${serverHost}`;
+    let p = probes.get(k);
+    if (p === undefined) {
+      p = { ports: new Set(), members: [] };
+      probes.set(k, p);
+    }
+    p.ports.add(Number(f.connection.server.slice(f.connection.server.lastIndexOf(':') + 1)));
+    p.members.push(f);
+  }
+  for (const [key, p] of probes) {
+    if (p.ports.size < SCAN_MIN_PORTS) continue;
+    const [, src, dst] = key.split('|');
+    drafts.push({
+      members: p.members,
+      finding: {
+        id: 0,
+        kind: 'pattern',
+        cause: 'scan',
+        severity: 'security',
+        confidence: 0.85,
+        packets: [],
+        connection: { client: src, server: dst },
+        time: Math.min(...p.members.map((f) => f.time)),
+        evidence: [
+          {
+            signal: 'ports',
+            detail: `${src} tried ${p.ports.size} different ports on ${dst}; ${p.members.length} attempts refused, rejected or unanswered`,
+            frames: p.members.slice(0, 10).flatMap((f) => f.packets.slice(0, 1)),
+          },
+        ],
+        alternatives: [],
+        summary: `${src} scanned ${p.ports.size} ports on ${dst}.`,
+        nextStep: `Find out whether ${src} is an authorised scanner; if not, treat it as reconnaissance.`,
+        details: { ports: p.ports.size, attempts: p.members.length },
+      },
+    });
+  }
+  return drafts;
+}
+
+function countBy<T>(items: T[]): Map<T, number> {
+  const m = new Map<T, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return m;
+}

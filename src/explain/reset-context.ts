@@ -1,0 +1,142 @@
+import { summarizePayload } from '../app/index.ts';
+import type { AppSummary } from '../app/index.ts';
+import { formatAddress, formatEndpoint } from '../decode/address.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
+import type { Connection } from '../tcp/connection.ts';
+import type { Endpoint } from '../tcp/endpoint.ts';
+import type { MessageStart } from '../tcp/message-log.ts';
+import type { LoggedPacket } from '../tcp/packet-log.ts';
+import type { ResetRecord } from '../tcp/reset-record.ts';
+import type { HostProfiles } from './host-profiles.ts';
+import type { SketchIndex } from './sketch.ts';
+import type { Vantage } from './vantage.ts';
+
+/**
+ * Everything a cause rule or an origin scorer may look at for one group of resets. Built once per
+ * reset finding; rules only read it.
+ */
+export interface ResetContext {
+  c: Connection;
+  /** The resets of this finding, in capture order (a burst on one connection). */
+  group: ResetRecord[];
+  /** The first reset of the group: the one the explanation is anchored on. */
+  r: ResetRecord;
+  fromClient: boolean;
+  sender: Endpoint;
+  receiver: Endpoint;
+  senderAddress: string;
+  receiverAddress: string;
+  clientLabel: string;
+  serverLabel: string;
+  /** Packets before the first reset, in capture order (bounded history; may have a gap). */
+  before: LoggedPacket[];
+  /** Packets after the group's last reset that are not themselves resets of the group. */
+  after: LoggedPacket[];
+  /** The packet the reset answers, when one can be named, and how it was matched. */
+  trigger: LoggedPacket | null;
+  triggerMatch: 'ack-matches' | 'seq-matches' | 'last-from-peer' | null;
+  /** Best RTT estimate in µs (handshake, else minimum sample), -1 unknown. */
+  rtt: number;
+  hosts: HostProfiles;
+  sketches: SketchIndex;
+  vantage: Vantage;
+  /** Application messages: the last from each side before the reset, with summaries. */
+  lastClientMessage: MessageStart | null;
+  lastServerMessage: MessageStart | null;
+  clientSummary: AppSummary | null;
+  serverSummary: AppSummary | null;
+}
+
+export function senderBefore(ctx: ResetContext): LoggedPacket[] {
+  return ctx.before.filter((p) => p.fromClient === ctx.fromClient && (p.flags & TcpFlag.RST) === 0);
+}
+
+export function receiverBefore(ctx: ResetContext): LoggedPacket[] {
+  return ctx.before.filter((p) => p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.RST) === 0);
+}
+
+export function buildResetContext(
+  c: Connection,
+  group: ResetRecord[],
+  hosts: HostProfiles,
+  sketches: SketchIndex,
+  vantage: Vantage,
+): ResetContext {
+  const r = group[0];
+  const all = r.history.packets();
+  // The snapshot ends with the reset itself.
+  const before = all.length > 0 && all[all.length - 1].frame === r.frame ? all.slice(0, -1) : all;
+  const groupFrames = new Set(group.map((g) => g.frame));
+  const last = group[group.length - 1];
+  const after = last.after.filter((p) => !groupFrames.has(p.frame));
+  const sender = c.endpoint(r.fromClient);
+  const receiver = c.endpoint(!r.fromClient);
+  const { trigger, match } = findTrigger(r, before);
+  const messages = c.messages?.messages ?? [];
+  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame);
+  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame);
+  const ctx: ResetContext = {
+    c,
+    group,
+    r,
+    fromClient: r.fromClient,
+    sender,
+    receiver,
+    senderAddress: formatAddress(sender.ipVersion, sender.address),
+    receiverAddress: formatAddress(receiver.ipVersion, receiver.address),
+    clientLabel: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
+    serverLabel: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
+    before,
+    after,
+    trigger,
+    triggerMatch: match,
+    rtt: c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin,
+    hosts,
+    sketches,
+    vantage,
+    lastClientMessage,
+    lastServerMessage,
+    clientSummary: summarize(lastClientMessage, c.server.port),
+    serverSummary: summarize(lastServerMessage, c.server.port),
+  };
+  return ctx;
+}
+
+function summarize(m: MessageStart | null, serverPort: number): AppSummary | null {
+  if (m === null || m.bytes.length === 0) return null;
+  return summarizePayload(m.bytes, 0, m.bytes.length, { serverPort, fromClient: m.fromClient });
+}
+
+function lastMessageBefore(messages: MessageStart[], fromClient: boolean, ts: number, frame: number): MessageStart | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts)) return m;
+  }
+  return null;
+}
+
+/**
+ * Which packet the reset answers. A stack answering a segment it has no place for sends (RFC 9293
+ * §3.10.7.1): for a segment with ACK, a RST whose seq equals that ACK; for one without, a RST/ACK
+ * acknowledging seq + length. Failing an exact match, the last packet from the other side.
+ */
+function findTrigger(
+  r: ResetRecord,
+  before: LoggedPacket[],
+): { trigger: LoggedPacket | null; match: ResetContext['triggerMatch'] } {
+  let lastFromPeer: LoggedPacket | null = null;
+  for (let i = before.length - 1; i >= 0; i--) {
+    const p = before[i];
+    if (p.fromClient === r.fromClient || (p.flags & TcpFlag.RST) !== 0) continue;
+    if (lastFromPeer === null) lastFromPeer = p;
+    const segLen = p.len + ((p.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((p.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
+    if ((r.flags & TcpFlag.ACK) !== 0 && r.ack === ((p.seq + segLen) >>> 0) && segLen > 0) {
+      return { trigger: p, match: 'seq-matches' };
+    }
+    if ((r.flags & TcpFlag.ACK) === 0 && (p.flags & TcpFlag.ACK) !== 0 && r.seq === p.ack) {
+      return { trigger: p, match: 'ack-matches' };
+    }
+    if (i < before.length - 8) break; // answers come right after what they answer
+  }
+  return lastFromPeer !== null ? { trigger: lastFromPeer, match: 'last-from-peer' } : { trigger: null, match: null };
+}

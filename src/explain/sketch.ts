@@ -1,0 +1,86 @@
+import { formatAddress } from '../decode/address.ts';
+import type { Connection } from '../tcp/connection.ts';
+
+/**
+ * A few numbers kept for every connection after it ends, so rules that look across connections
+ * (the SMB 445/139 race, listen-queue overflow bursts, TIME_WAIT reuse of a 4-tuple, reconnect
+ * loops, scans) can see neighbours that had no reset of their own.
+ */
+export interface ConnectionSketch {
+  id: number;
+  capture: number;
+  client: string;
+  server: string;
+  clientPort: number;
+  serverPort: number;
+  start: number;
+  end: number;
+  endReason: string;
+  established: boolean;
+  /** 0 no reset, 1 client sent one, 2 server sent one, 3 both. */
+  resetBy: number;
+  clientBytes: number;
+  serverBytes: number;
+  /** A fingerprint of the first client message (first bytes), for "same request again". */
+  firstRequest: string | null;
+  serverPackets: number;
+  synCount: number;
+}
+
+export function sketchOf(c: Connection): ConnectionSketch {
+  const first = c.messages?.messages.find((m) => m.fromClient) ?? null;
+  return {
+    id: c.id,
+    capture: c.capture,
+    client: formatAddress(c.client.ipVersion, c.client.address),
+    server: formatAddress(c.server.ipVersion, c.server.address),
+    clientPort: c.client.port,
+    serverPort: c.server.port,
+    start: c.startTs,
+    end: c.lastTs,
+    endReason: c.endReason,
+    established: c.establishedTs >= 0,
+    resetBy: (c.client.rstCount > 0 ? 1 : 0) | (c.server.rstCount > 0 ? 2 : 0),
+    clientBytes: c.client.uniqueBytes,
+    serverBytes: c.server.uniqueBytes,
+    firstRequest: first === null ? null : fingerprint(first.bytes.subarray(0, 64)),
+    serverPackets: c.server.packets,
+    synCount: c.client.synCount,
+  };
+}
+
+function fingerprint(bytes: Uint8Array): string {
+  // FNV-1a over the prefix and its length: equal prefixes give equal fingerprints.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return `${bytes.length}:${(h >>> 0).toString(16)}`;
+}
+
+/** Sketches indexed for the lookups cause rules make. */
+export class SketchIndex {
+  readonly all: ConnectionSketch[] = [];
+  private readonly byHostPair = new Map<string, ConnectionSketch[]>();
+  private readonly byTuple = new Map<string, ConnectionSketch[]>();
+
+  add(s: ConnectionSketch): void {
+    this.all.push(s);
+    push(this.byHostPair, `${s.capture}|${s.client}|${s.server}`, s);
+    push(this.byTuple, `${s.capture}|${s.client}|${s.clientPort}|${s.server}|${s.serverPort}`, s);
+  }
+
+  /** Connections of the same capture between the same client and server hosts. */
+  betweenHosts(capture: number, client: string, server: string): ConnectionSketch[] {
+    return this.byHostPair.get(`${capture}|${client}|${server}`) ?? [];
+  }
+
+  /** Connections of the same capture on exactly this 4-tuple (port reuse), in start order. */
+  onTuple(capture: number, client: string, clientPort: number, server: string, serverPort: number): ConnectionSketch[] {
+    return this.byTuple.get(`${capture}|${client}|${clientPort}|${server}|${serverPort}`) ?? [];
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list === undefined) m.set(k, [v]);
+  else list.push(v);
+}

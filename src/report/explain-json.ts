@@ -1,0 +1,44 @@
+import type { Finding } from '../explain/finding.ts';
+import type { CaptureResult } from '../pipeline/read-packets.ts';
+import { epochNumber } from './time.ts';
+
+/** Version of the JSON document's shape; bumped on any incompatible change. */
+export const SCHEMA_VERSION = 1;
+
+export interface CaptureInfo {
+  index: number;
+  path: string;
+  format: string;
+  compression: string;
+  packets: number;
+  tcpPackets: number;
+  connections: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  problems: { offset: number; message: string; fatal: boolean }[];
+}
+
+export function captureInfo(
+  r: CaptureResult,
+  connections: number,
+  firstTs: number,
+  lastTs: number,
+): CaptureInfo {
+  return {
+    index: r.summary.capture,
+    path: r.summary.path,
+    format: r.summary.format,
+    compression: r.summary.compression,
+    packets: r.summary.records,
+    tcpPackets: r.decoded.tcp,
+    connections,
+    firstTs: firstTs > 0 ? epochNumber(firstTs) : null,
+    lastTs: lastTs > 0 ? epochNumber(lastTs) : null,
+    problems: r.summary.problems.map((p) => ({ offset: p.offset, message: p.message, fatal: p.fatal })),
+  };
+}
+
+/** The whole `--json` document: `{ schema, captures, findings }`. */
+export function explainDocument(captures: CaptureInfo[], findings: Finding[]): string {
+  return JSON.stringify({ schema: SCHEMA_VERSION, tool: 'rstscope', captures, findings }, null, 2);
+}
