@@ -22,6 +22,7 @@ for (const r of results) {
     const mark = v.causeOk && v.originOk ? ' ' : '✗';
     console.log(`${mark} ${r.scenario.id.padEnd(28)} ${v.vantage.padEnd(8)} ${String(v.frame).padStart(5)}  ${exp.padEnd(36)} ${got}`);
   }
+  for (const u of r.unexpectedFailures) console.log(`✗ ${r.scenario.id.padEnd(28)} unexpected failure finding: ${u}`);
   for (const f of r.failures) {
     fTotal++;
     if (f.found) fFound++;

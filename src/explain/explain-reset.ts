@@ -1,4 +1,5 @@
 import { formatEndpoint } from '../decode/address.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
 import { epochNumber } from '../report/time.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
@@ -16,12 +17,19 @@ import { vantageOf } from './vantage.ts';
 /** Resets of one connection within this gap of each other form one finding (a burst). */
 const BURST_GAP = 1_000_000;
 
-/** Split a connection's resets into bursts: each becomes one finding. */
+/**
+ * Split a connection's resets into bursts: each becomes one finding. Resets stay together when
+ * they follow each other within BURST_GAP and the connection did not come back to life between
+ * them — a reset answering each in-flight segment of the peer, a repeated reset, or resets toward
+ * both ends at once. If the first reset's sender spoke again, or traffic flowed both ways, the
+ * next reset is a separate event (e.g. an injected reset early on, the real one at the end).
+ */
 export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
   const groups: ResetRecord[][] = [];
   let current: ResetRecord[] = [];
   for (const r of resets) {
-    if (current.length > 0 && r.tsMicros - current[current.length - 1].tsMicros > BURST_GAP) {
+    const prev = current[current.length - 1];
+    if (prev !== undefined && (r.tsMicros - prev.tsMicros > BURST_GAP || revivedBetween(current[0], prev, r))) {
       groups.push(current);
       current = [];
     }
@@ -29,6 +37,18 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+function revivedBetween(first: ResetRecord, prev: ResetRecord, next: ResetRecord): boolean {
+  let fromClient = false;
+  let fromServer = false;
+  for (const p of next.history.packets()) {
+    if (p.frame <= prev.frame || p.frame >= next.frame || (p.flags & TcpFlag.RST) !== 0) continue;
+    if (p.fromClient === first.fromClient) return true;
+    if (p.fromClient) fromClient = true;
+    else fromServer = true;
+  }
+  return fromClient && fromServer;
 }
 
 /**
@@ -76,8 +96,9 @@ export function explainResetGroup(
       confidence: round(p.confidence),
       why: `less likely than ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
     }));
+  const stated = new Set(chosen.evidence.map((e) => e.detail));
   const originEvidence = origin.votes
-    .filter((v) => v.signal !== 'address' && v.weight > 0)
+    .filter((v) => v.signal !== 'address' && v.weight > 0 && !stated.has(v.detail))
     .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
   const severity = origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
   const finding: Finding = {

@@ -7,6 +7,9 @@ import { utcTime } from './time.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
+/** Members of one repeated-reset/storm pattern printed in full. */
+const MEMBERS_SHOWN = 3;
+
 /**
  * The terminal report: a one-screen overview (how many resets, by cause and severity, what needs
  * attention), then each finding, most severe first, with its evidence — like an expert's notes.
@@ -61,7 +64,25 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
       : '  nothing needs attention',
   );
 
+  // Findings grouped by a repeated-reset or storm pattern are shown a few at a time: the pattern
+  // itself says how many there are.
+  const shown = new Map<number, number>();
+  const groupOf = new Map<number, number>();
+  for (const f of patterns) {
+    if (f.cause !== 'repeated-reset' && f.cause !== 'reset-storm') continue;
+    for (const id of f.related ?? []) if (!groupOf.has(id)) groupOf.set(id, f.id);
+  }
+  const hidden = new Map<number, number>();
   for (const f of findings) {
+    const g = groupOf.get(f.id);
+    if (g !== undefined) {
+      const n = (shown.get(g) ?? 0) + 1;
+      shown.set(g, n);
+      if (n > MEMBERS_SHOWN) {
+        hidden.set(g, (hidden.get(g) ?? 0) + 1);
+        continue;
+      }
+    }
     lines.push('');
     const conf = `confidence ${f.confidence.toFixed(2)}`;
     const origin = f.origin !== undefined ? `  origin ${f.origin}${f.originDetail ? ` (${f.originDetail.confidence.toFixed(2)})` : ''}` : '';
@@ -102,6 +123,10 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
     }
     if (f.related && f.related.length > 0) lines.push(`   groups findings #${f.related.slice(0, 20).join(', #')}${f.related.length > 20 ? ' …' : ''}`);
     lines.push(`   ${paint('cyan', 'next step:')} ${safe(f.nextStep)}`);
+  }
+  for (const [g, n] of hidden) {
+    lines.push('');
+    lines.push(`… ${n} more findings like those grouped by pattern #${g} are not shown here (use --json, or --cause to list them)`);
   }
   return lines;
 }

@@ -35,6 +35,8 @@ export interface ScenarioResult {
   scenario: LabScenario;
   resets: ResetVerdict[];
   failures: FailureVerdict[];
+  /** Failure findings that match no expected failure (false alarms), as "vantage: cause client → server". */
+  unexpectedFailures: string[];
 }
 
 /** Run `explain` on every capture of every lab scenario, separately, and compare with the truth. */
@@ -42,7 +44,7 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const s of labScenarios()) {
     if (only !== undefined && !only.includes(s.id)) continue;
-    const result: ScenarioResult = { scenario: s, resets: [], failures: [] };
+    const result: ScenarioResult = { scenario: s, resets: [], failures: [], unexpectedFailures: [] };
     for (const [vantage, file] of Object.entries(s.captures)) {
       const path = join(s.dir, file);
       if (!existsSync(path)) continue;
@@ -89,6 +91,13 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
           causeOk: expected !== null && finding !== null && finding.cause === expected.cause,
           originOk: expected !== null && finding !== null && finding.origin === expectedOrigin(expected.sender),
         });
+      }
+      for (const f of findings) {
+        if (f.kind !== 'failure') continue;
+        const listed = (s.failures ?? []).some(
+          (e) => e.cause === f.cause && e.client === f.connection.client && e.server === f.connection.server,
+        );
+        if (!listed) result.unexpectedFailures.push(`${vantage}: ${f.cause} ${f.connection.client} → ${f.connection.server}`);
       }
       for (const e of s.failures ?? []) {
         // A failure can only be judged where the connection's packets were captured at all.

@@ -5,6 +5,7 @@ import { bothEndsScorer } from './both-ends.ts';
 import { craftedScorer } from './crafted.ts';
 import { ipIdScorer } from './ip-id.ts';
 import { sequenceScorer } from './sequence.ts';
+import { timestampScorer } from './timestamps.ts';
 import { timingScorer } from './timing.ts';
 import { ttlScorer } from './ttl.ts';
 import type { OriginScorer, OriginVote } from './vote.ts';
@@ -18,6 +19,7 @@ const SCORERS: OriginScorer[] = [
   timingScorer,
   sequenceScorer,
   craftedScorer,
+  timestampScorer,
 ];
 
 /** The address on a packet is itself mild evidence: most resets are what they claim to be. */

@@ -17,7 +17,13 @@ export function ipIdScorer(ctx: ResetContext): OriginVote[] {
   const frames = [ref(ctx, r.frame)];
   if (own.length === 0) return [];
   const last = own[own.length - 1];
-  const counting = own.length >= 2 && own.every((p, i) => i === 0 || ((p.ipId - own[i - 1].ipId) & 0xffff) <= 64);
+  const counting =
+    own.length >= 2 &&
+    own.every((p, i) => {
+      if (i === 0) return true;
+      const d = (p.ipId - own[i - 1].ipId) & 0xffff;
+      return d >= 1 && d <= 64;
+    });
   const allZero = own.every((p) => p.ipId === 0);
   const step = (r.ipId - last.ipId) & 0xffff;
   if (r.ipId === 0 && !allZero) {
