@@ -1,10 +1,11 @@
 /**
  * Public API of the decoder: one frame in, the reused PacketView filled in.
  */
+
+export { LinkType } from '../capture/link-types.ts';
 export { formatAddress, formatEndpoint, type ParsedAddress, parseAddress } from './address.ts';
 export { tcpChecksumOk } from './checksum.ts';
 export { decodeFrame, MAX_LAYERS, SUPPORTED_LINK_TYPES } from './decode-frame.ts';
-export { LinkType } from '../capture/link-types.ts';
 export { EtherType } from './ethertype.ts';
 export { IpProtocol } from './ip-protocol.ts';
 export { Ipv6Ext } from './ipv6.ts';

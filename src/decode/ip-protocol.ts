@@ -24,7 +24,13 @@ export const IpProtocol = {
 export const PROBLEM_NOT_TCP = 'innermost IP payload is not TCP';
 
 export function decodeIpProtocol(view: PacketView, data: Uint8Array, cursor: DecodeCursor): void {
-  if (isExtensionHeader(cursor.protocol, view.ipVersion) && !skipExtensionHeaders(view, data, cursor)) return;
+  if (
+    cursor.protocol !== IpProtocol.TCP &&
+    isExtensionHeader(cursor.protocol, view.ipVersion) &&
+    !skipExtensionHeaders(view, data, cursor)
+  ) {
+    return;
+  }
   switch (cursor.protocol) {
     case IpProtocol.TCP:
       cursor.next = Layer.tcp;

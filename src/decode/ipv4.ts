@@ -27,6 +27,8 @@ const IPV4_SOURCE = 12;
 const IPV4_DESTINATION = 16;
 export const IPV4_MIN_HEADER_LENGTH = 20;
 
+const IP_PROTOCOL_TCP = 6;
+
 const FLAG_DONT_FRAGMENT = 0x4000;
 const FLAG_MORE_FRAGMENTS = 0x2000;
 const FRAGMENT_OFFSET_MASK = 0x1fff;
@@ -58,6 +60,15 @@ export function decodeIpv4(view: PacketView, data: Uint8Array, cursor: DecodeCur
 
   const flagsFragment = u16(data, start + IPV4_FLAGS_FRAGMENT);
   const fragmentOffset = flagsFragment & FRAGMENT_OFFSET_MASK;
+  const src = view.src;
+  const dst = view.dst;
+  if (view.ipVersion === 6) {
+    // IPv4 inside IPv6: clear() zeroed the upper words, but the outer IPv6 header filled them.
+    src[1] = src[2] = src[3] = 0;
+    dst[1] = dst[2] = dst[3] = 0;
+  }
+  src[0] = u32(data, start + IPV4_SOURCE);
+  dst[0] = u32(data, start + IPV4_DESTINATION);
   view.ipVersion = 4;
   view.ipOffset = start;
   view.tos = data[start + IPV4_TOS];
@@ -67,12 +78,6 @@ export function decodeIpv4(view: PacketView, data: Uint8Array, cursor: DecodeCur
   view.isFragment = fragmentOffset !== 0 || (flagsFragment & FLAG_MORE_FRAGMENTS) !== 0;
   view.ipOptionsLength = headerLength - IPV4_MIN_HEADER_LENGTH;
   view.ipv6ExtHeaders = 0;
-  const src = view.src;
-  const dst = view.dst;
-  src[0] = u32(data, start + IPV4_SOURCE);
-  dst[0] = u32(data, start + IPV4_DESTINATION);
-  src[1] = src[2] = src[3] = 0;
-  dst[1] = dst[2] = dst[3] = 0;
 
   if (end - start < headerLength) {
     stop(view, cursor, 'truncated', PROBLEM_IPV4_OPTIONS_TRUNCATED);
@@ -85,7 +90,7 @@ export function decodeIpv4(view: PacketView, data: Uint8Array, cursor: DecodeCur
       return;
     }
     const packetEnd = start + totalLength;
-    cursor.claimedEnd = packetEnd < cursor.wireEnd ? packetEnd : cursor.wireEnd;
+    cursor.claimedEnd = Math.min(packetEnd, cursor.wireEnd);
     if (packetEnd < end) cursor.end = packetEnd;
   }
   // else TSO: total length not filled in, the packet runs to the enclosing layer's end (kept).
@@ -94,6 +99,8 @@ export function decodeIpv4(view: PacketView, data: Uint8Array, cursor: DecodeCur
     return;
   }
   cursor.offset = start + headerLength;
-  cursor.protocol = data[start + IPV4_PROTOCOL];
-  cursor.next = Layer.ipProtocol;
+  const protocol = data[start + IPV4_PROTOCOL];
+  cursor.protocol = protocol;
+  // TCP straight away: the common case skips one dispatch round.
+  cursor.next = protocol === IP_PROTOCOL_TCP ? Layer.tcp : Layer.ipProtocol;
 }

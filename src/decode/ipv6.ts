@@ -21,6 +21,7 @@ const IPV6_HOP_LIMIT = 7;
 const IPV6_SOURCE = 8;
 const IPV6_DESTINATION = 24;
 export const IPV6_HEADER_LENGTH = 40;
+const IP_PROTOCOL_TCP = 6;
 
 // Generic extension header: next header, length; fragment header: offset/flags and id.
 const EXT_NEXT_HEADER = 0;
@@ -90,12 +91,14 @@ export function decodeIpv6(view: PacketView, data: Uint8Array, cursor: DecodeCur
   const payloadLength = u16(data, start + IPV6_PAYLOAD_LENGTH);
   if (payloadLength !== 0) {
     const packetEnd = start + IPV6_HEADER_LENGTH + payloadLength;
-    cursor.claimedEnd = packetEnd < cursor.wireEnd ? packetEnd : cursor.wireEnd;
+    cursor.claimedEnd = Math.min(packetEnd, cursor.wireEnd);
     if (packetEnd < end) cursor.end = packetEnd;
   }
   cursor.offset = start + IPV6_HEADER_LENGTH;
-  cursor.protocol = data[start + IPV6_NEXT_HEADER];
-  cursor.next = Layer.ipProtocol;
+  const nextHeader = data[start + IPV6_NEXT_HEADER];
+  cursor.protocol = nextHeader;
+  // TCP straight away: the common case skips one dispatch round.
+  cursor.next = nextHeader === IP_PROTOCOL_TCP ? Layer.tcp : Layer.ipProtocol;
 }
 
 /** Is `protocol` an extension header that the chain walker skips (rather than an upper layer)? */

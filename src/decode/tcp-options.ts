@@ -44,6 +44,9 @@ const MD5_LENGTH = 18;
 const AUTHENTICATION_MIN_LENGTH = 4;
 const MPTCP_MIN_LENGTH = 3;
 const EXPERIMENTAL_MIN_LENGTH = 4;
+/** NOP, NOP, kind 8, length 10 as one big-endian word, then TSval and TSecr. */
+const ALIGNED_TIMESTAMPS = 0x0101080a;
+const ALIGNED_TIMESTAMPS_LENGTH = 12;
 
 /**
  * Walk the options in data[from, headerEnd); bytes at or after `available` were not captured, so
@@ -56,6 +59,25 @@ export function readTcpOptions(
   headerEnd: number,
   available: number,
 ): void {
+  // Fast path for the layout nearly every segment of an established connection carries:
+  // NOP, NOP, timestamps, nothing else (RFC 7323 Appendix A; Linux's tcp_parse_aligned_timestamp
+  // takes the same shortcut).
+  if (
+    headerEnd - from === ALIGNED_TIMESTAMPS_LENGTH &&
+    available >= headerEnd &&
+    ((data[from] << 24) | (data[from + 1] << 16) | (data[from + 2] << 8) | data[from + 3]) ===
+      ALIGNED_TIMESTAMPS
+  ) {
+    const kinds = view.optionKinds;
+    kinds[0] = TcpOption.NOP;
+    kinds[1] = TcpOption.NOP;
+    kinds[2] = TcpOption.TIMESTAMPS;
+    view.optionCount = 3;
+    view.hasTimestamp = true;
+    view.tsVal = u32(data, from + 4);
+    view.tsEcr = u32(data, from + 8);
+    return;
+  }
   let at = from;
   while (at < headerEnd && at < available) {
     const kind = data[at];

@@ -1,0 +1,1 @@
+"""Helpers for the rstscope real-stack lab (see test/lab/README.md)."""
