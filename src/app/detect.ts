@@ -17,14 +17,14 @@
 
 import { isAlpha, matchAsciiNoCase } from './bytes.ts';
 import { lineStop } from './command-line.ts';
-import { FTP_ONLY_VERBS, FTP_PORTS, summarizeFtp } from './ftp.ts';
+import { FTP_ONLY_VERBS, FTP_PORTS, FTP_VERBS, summarizeFtp } from './ftp.ts';
 import { summarizeHttp } from './http.ts';
 import { IMAP_PORTS, isImapCommand, isImapGreeting, summarizeImap } from './imap.ts';
 import { leadingVerb } from './lines.ts';
 import { isSmbPort, startsWithSmbMessage, summarizeNetbios } from './netbios.ts';
-import { isPop3Status, POP3_ONLY_VERBS, POP3_PORTS, summarizePop3 } from './pop3.ts';
+import { isPop3Status, POP3_ONLY_VERBS, POP3_PORTS, POP3_VERBS, summarizePop3 } from './pop3.ts';
 import { clampText } from './sanitize.ts';
-import { SMTP_ONLY_VERBS, SMTP_PORTS, summarizeSmtp } from './smtp.ts';
+import { SMTP_ONLY_VERBS, SMTP_PORTS, SMTP_VERBS, summarizeSmtp } from './smtp.ts';
 import { type AppSummary, MAX_TEXT, type PayloadContext } from './summary.ts';
 import { isSsl2ClientHello, isTlsRecord, summarizeSsl2ClientHello, summarizeTls } from './tls.ts';
 
@@ -81,8 +81,11 @@ function guessTextProtocol(
   if (isPop3Status(d, start, end)) return summarizePop3(d, start, end, fromClient);
   if (isImapGreeting(d, start, end)) return summarizeImap(d, start, end, false);
   if (fromClient) {
-    if (isImapCommand(d, start, end)) return summarizeImap(d, start, end, true);
     const verb = leadingVerb(d, start, end);
+    // "AUTH LOGIN" is SMTP, not an IMAP LOGIN tagged "AUTH": a tag that is another protocol's
+    // verb does not make IMAP.
+    const otherVerb = verb !== null && (SMTP_VERBS.has(verb) || FTP_VERBS.has(verb) || POP3_VERBS.has(verb));
+    if (!otherVerb && isImapCommand(d, start, end)) return summarizeImap(d, start, end, true);
     if (verb === null) return null;
     if (SMTP_ONLY_VERBS.has(verb)) return summarizeSmtp(d, start, end, true);
     if (FTP_ONLY_VERBS.has(verb)) return summarizeFtp(d, start, end, true);

@@ -18,7 +18,7 @@ import { type AppSummary, summary } from './summary.ts';
 
 export const FTP_PORTS = new Set([21]);
 
-const VERBS = new Set([
+export const FTP_VERBS = new Set([
   'USER',
   'PASS',
   'ACCT',
@@ -109,7 +109,7 @@ export const FTP_ONLY_VERBS = new Set([
 
 function isCommandLine(d: Uint8Array, i: number, end: number): boolean {
   const verb = leadingVerb(d, i, end);
-  return verb !== null && VERBS.has(verb);
+  return verb !== null && FTP_VERBS.has(verb);
 }
 
 export function summarizeFtp(
@@ -122,7 +122,7 @@ export function summarizeFtp(
   if (reply) return summary('ftp', 'response', replyText('FTP ', d, reply), reply.code >= 400, reply.code);
   if (!fromClient) return null;
   const verb = leadingVerb(d, start, end);
-  if (verb === null || !VERBS.has(verb)) return null;
+  if (verb === null || !FTP_VERBS.has(verb)) return null;
   const stop = lineStop(d, start, end);
   const maskFrom = verb === 'PASS' || verb === 'ACCT' ? afterWords(d, start, stop, 1) : -1;
   const { more } = countCommandLines(d, start, end, isCommandLine);

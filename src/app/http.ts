@@ -50,6 +50,11 @@ const METHODS = new Set([
 /** Longest method token considered (unregistered methods need an HTTP/1.x version to count). */
 const MAX_METHOD = 20;
 
+function nextSpaceIndex(d: Uint8Array, i: number, end: number): number {
+  while (i < end && d[i] !== 0x20) i++;
+  return i;
+}
+
 /** tchar of RFC 9110 §5.6.2, restricted to what methods use: upper-case letters, digits, '-', '_'. */
 function isMethodChar(b: number): boolean {
   return (b >= 0x41 && b <= 0x5a) || isDigit(b) || b === 0x2d || b === 0x5f;
@@ -91,11 +96,19 @@ function requestLine(d: Uint8Array, start: number, end: number, strict: boolean)
   let versionStart = stop;
   while (versionStart > i + 1 && d[versionStart - 1] !== 0x20) versionStart--;
   const hasVersion = versionStart > i + 1 && matchAscii(d, versionStart, stop, 'HTTP/');
-  const complete = hasVersion && stop - versionStart === 8 && lf < end; // "HTTP/1.1" then LF
-  // An unregistered token needs a complete line with a version to be believed; so does any
-  // method on a port that speaks another text protocol ("COPY", "SEARCH" can open a mail body).
-  // Otherwise a registered method may be HTTP/0.9 (no version) or cut by the segment's end.
-  if (!complete && (strict || !METHODS.has(method))) return null;
+  const lineComplete = lf < end;
+  if (lineComplete) {
+    // A complete request line ends with "HTTP/d.d" (RFC 9112 §3). The only exception is an
+    // HTTP/0.9 simple request, "GET /path" (RFC 1945 §4.1); other versions (RTSP/1.0,
+    // SIP/2.0) and versionless lines of other protocols ("CONNECT {json}" in NATS) are not HTTP.
+    const http11 = hasVersion && stop - versionStart === 8;
+    const simple = method === 'GET' && !strict && !hasVersion && nextSpaceIndex(d, i + 1, stop) === stop;
+    if (!http11 && !simple) return null;
+  } else if (strict || !METHODS.has(method)) {
+    // The line was cut by the end of the segment (a long URL): only a registered method on a
+    // port without another text protocol is believed.
+    return null;
+  }
   if (method === 'PRI' && matchAscii(d, start, end, 'PRI * HTTP/2.0')) {
     return summary('http', 'request', 'HTTP/2 connection preface', false, undefined, 'PRI');
   }

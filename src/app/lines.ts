@@ -51,12 +51,19 @@ export function nextSpace(d: Uint8Array, i: number, end: number): number {
   return i;
 }
 
-/** d[start, end) is a single line of base64 (a SASL response, RFC 4954 §4), CRLF allowed at the end. */
+/** Longest SASL response line accepted (RFC 4954 §4 lets servers limit it to 12288 octets). */
+const MAX_SASL_LINE = 12288;
+
+/**
+ * d[start, end) is exactly one complete line of base64 (a SASL response, RFC 4954 §4) or "*"
+ * (cancel). A segment cut from the middle of a long base64 body line has no line end, so it
+ * does not qualify.
+ */
 export function isBase64Line(d: Uint8Array, start: number, end: number): boolean {
   const lf = lineFeed(d, start, end);
-  if (lf < end - 1) return false; // more than one line
+  if (lf !== end - 1 || lf - start > MAX_SASL_LINE) return false;
   const stop = contentEnd(d, start, lf);
-  if (stop - start < 4) return stop - start === 1 && d[start] === 0x2a; // "*" cancels (RFC 4954 §4)
+  if (stop - start < 4) return stop - start === 1 && d[start] === 0x2a;
   for (let i = start; i < stop; i++) {
     const b = d[i];
     const ok = isAlpha(b) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x3d;

@@ -12,7 +12,7 @@ import { type AppSummary, summary } from './summary.ts';
 
 export const POP3_PORTS = new Set([110]);
 
-const VERBS = new Set([
+export const POP3_VERBS = new Set([
   'USER',
   'PASS',
   'APOP',
@@ -37,7 +37,7 @@ export const POP3_ONLY_VERBS = new Set(['APOP', 'UIDL', 'TOP', 'CAPA', 'STLS']);
 
 function isCommandLine(d: Uint8Array, i: number, end: number): boolean {
   const verb = leadingVerb(d, i, end);
-  return verb !== null && VERBS.has(verb);
+  return verb !== null && POP3_VERBS.has(verb);
 }
 
 /** "+OK" / "-ERR" / "+" followed by a space, CR, LF or the end. */
@@ -69,7 +69,7 @@ export function summarizePop3(
   }
   if (!fromClient) return null;
   const verb = leadingVerb(d, start, end);
-  if (verb !== null && VERBS.has(verb)) {
+  if (verb !== null && POP3_VERBS.has(verb)) {
     const keep = verb === 'PASS' ? 1 : verb === 'APOP' || verb === 'AUTH' ? 2 : -1;
     const maskFrom = keep < 0 ? -1 : afterWords(d, start, stop, keep);
     const { more } = countCommandLines(d, start, end, isCommandLine);

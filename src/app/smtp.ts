@@ -27,7 +27,7 @@ import { type AppSummary, summary } from './summary.ts';
 
 export const SMTP_PORTS = new Set([25, 465, 587, 2525, 24]);
 
-const VERBS = new Set([
+export const SMTP_VERBS = new Set([
   'HELO',
   'EHLO',
   'LHLO', // LMTP, RFC 2033
@@ -69,7 +69,7 @@ const MARKER_SEARCH = 1024;
 
 function isCommandLine(d: Uint8Array, i: number, end: number): boolean {
   const verb = leadingVerb(d, i, end);
-  return verb !== null && VERBS.has(verb) && lineStop(d, i, end) - i <= MAX_COMMAND_LINE;
+  return verb !== null && SMTP_VERBS.has(verb) && lineStop(d, i, end) - i <= MAX_COMMAND_LINE;
 }
 
 export function summarizeSmtp(
@@ -83,7 +83,7 @@ export function summarizeSmtp(
   if (!fromClient) return null;
 
   const verb = leadingVerb(d, start, end);
-  if (verb !== null && VERBS.has(verb) && isCommandLine(d, start, end)) {
+  if (verb !== null && SMTP_VERBS.has(verb) && isCommandLine(d, start, end)) {
     // BDAT carries its chunk right after the command line: nothing after it is a command.
     const pipelined =
       verb === 'BDAT' ? { more: 0, allCommands: true } : countCommandLines(d, start, end, isCommandLine);

@@ -102,7 +102,10 @@ function appStall(c: Connection, captureEnd: number): Finding | null {
   const closedByRequester = requester.finCount > 0 && requester.finTs > last.lastTs;
   const end = closedByRequester ? requester.finTs : Math.max(captureEnd, c.lastTs);
   const waited = end - last.lastTs;
-  if (waited < Math.max(5_000_000, 50 * rtt)) return null;
+  // A requester that closes after waiting tells us it gave up (1 s is long for a machine); a
+  // connection merely still open when the capture ended needs a longer silence to be called.
+  const patience = closedByRequester ? Math.max(1_000_000, 20 * rtt) : Math.max(10_000_000, 50 * rtt);
+  if (waited < patience) return null;
   if (!closedByRequester && c.endReason !== 'open' && c.endReason !== 'timeout') return null;
   // The answerer must have said nothing after the request.
   if (answerer.lastDataTs > last.tsMicros) return null;

@@ -46,7 +46,7 @@ export async function readPackets(paths: readonly string[], options: ReadPackets
         const ts = record.tsMicros;
         if (firstTs === 0) firstTs = ts;
         if (ts > lastTs) lastTs = ts;
-        decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType);
+        decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType, record.originalLength);
         decoded[view.status]++;
         if (view.status === 'tcp') onTcp(record, view);
       },

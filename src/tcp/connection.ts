@@ -70,6 +70,9 @@ export class Connection {
   resets: ResetRecord[] | null = null;
   resetsDropped = 0;
 
+  /** Wireshark-style analysis marks of the latest packet (see marks.ts). */
+  marks = 0;
+
   /** Hook for per-connection add-ons (e.g. Zeek's conn_state bookkeeping), owned by their module. */
   extension: unknown = null;
 

@@ -58,7 +58,15 @@ export class Endpoint {
   spuriousRetransmissions = 0;
   outOfOrder = 0;
   duplicateAcks = 0;
+  /** Duplicate ACKs since this side's ACK last moved (Wireshark's dupacknum), for fast retransmissions. */
+  dupAckRun = 0;
+  /** Time of this side's latest ACK (Wireshark's lastacktime). */
+  lastAckTs = 0;
+  /** Time nextSeq last advanced (Wireshark's nextseqtime), for out-of-order detection. */
+  nextSeqTs = 0;
   keepAlives = 0;
+  /** This side's latest packet was a keep-alive (so the peer's next ACK answers it). */
+  lastWasKeepAlive = false;
   zeroWindows = 0;
   zeroWindowProbes = 0;
   windowUpdates = 0;

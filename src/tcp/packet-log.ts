@@ -87,6 +87,25 @@ export class PacketLog {
     return out;
   }
 
+  /**
+   * The latest logged packet from one side with this sequence number (the original send of a
+   * retransmitted segment), other than `exceptFrame`; reads the slots in place, no allocation
+   * unless found.
+   */
+  findSent(fromClient: boolean, seq: number, exceptFrame: number): LoggedPacket | null {
+    const s = this.slots;
+    const n = this.size;
+    for (let slot = 0; slot < n; slot++) {
+      const base = slot * WORDS;
+      const fdt = s[base + FLAGS_DIR_TTL];
+      if (s[base + SEQ] !== seq || ((fdt & 0x200) !== 0) !== fromClient) continue;
+      if ((fdt & 0x4) !== 0 || s[base + FRAME] === exceptFrame) continue; // RST, or the packet itself
+      if (s[base + LEN] === 0 && (fdt & 0x3) === 0) continue; // a pure ACK carries no segment
+      return this.read(slot);
+    }
+    return null;
+  }
+
   /** A detached copy (for a reset snapshot: what the connection looked like at that moment). */
   snapshot(): PacketLog {
     const copy = new PacketLog();

@@ -2,6 +2,7 @@ import { TcpFlag } from '../decode/packet-view.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
 import type { Endpoint } from './endpoint.ts';
+import { Mark } from './marks.ts';
 import { MessageLog } from './message-log.ts';
 import { RetransmissionLog } from './retransmission-log.ts';
 import { seqDiff, seqGeq, seqGt, seqLeq } from './seq.ts';
@@ -35,6 +36,9 @@ export function analyseSegment(
   const ack = (f & TcpFlag.ACK) !== 0;
   const len = view.payloadLength;
   const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+  c.marks = 0;
+  const answersKeepAlive = peer.lastWasKeepAlive;
+  ep.lastWasKeepAlive = false;
 
   if (syn) handshake(c, view, ep, ts, frame, fromClient, ack);
 
@@ -44,27 +48,40 @@ export function analyseSegment(
     ep.seqKnown = true;
     ep.nextSeq = (view.seq + segLen) >>> 0;
     newData = len;
-  } else if (segLen > 0) {
+  } else {
     const d = seqDiff(view.seq, ep.nextSeq);
+    const end = (view.seq + segLen) >>> 0;
     if (segLen <= 1 && !syn && !fin && d === -1) {
       ep.keepAlives++;
+      ep.lastWasKeepAlive = true;
+      c.marks |= Mark.KEEP_ALIVE;
     } else if (len === 1 && !syn && !fin && d === 0 && peer.window === 0) {
       // Zero-window probe: the byte is sent again once the window opens, so don't advance.
       ep.zeroWindowProbes++;
+      c.marks |= Mark.ZERO_WINDOW_PROBE;
+    } else if (segLen > 0 && peer.ackKnown && seqGeq(peer.highestAck, end) && !syn) {
+      // Already acknowledged by the peer: a spurious retransmission (Wireshark checks this first).
+      retransmission(c, view, ep, peer, ts, frame, fromClient, segLen, 'spurious');
     } else if (d > 0) {
       ep.gaps++;
+      c.marks |= Mark.LOST_SEGMENT;
       ep.gapBytes += d;
-      ep.nextSeq = (view.seq + segLen) >>> 0;
+      ep.nextSeq = end;
+      ep.nextSeqTs = ts;
       newData = len;
-    } else if (d === 0) {
-      ep.nextSeq = (view.seq + segLen) >>> 0;
-      newData = len;
+    } else if (segLen === 0) {
+      // A pure ACK at or below next-expected: nothing to do for the sequence space.
+    } else if (d === 0 || (segLen > 1 && d === -1)) {
+      // d === −1 with more than one byte: new data after a zero-window probe byte (not a retransmission).
+      ep.nextSeq = end;
+      ep.nextSeqTs = ts;
+      newData = d === 0 ? len : len - 1;
     } else {
-      const end = (view.seq + segLen) >>> 0;
-      retransmission(c, view, ep, peer, ts, frame, fromClient, segLen);
+      retransmission(c, view, ep, peer, ts, frame, fromClient, segLen, 'classify');
       if (seqGt(end, ep.nextSeq)) {
         newData = seqDiff(end, ep.nextSeq) - (fin ? 1 : 0);
         ep.nextSeq = end;
+        ep.nextSeqTs = ts;
       }
     }
   }
@@ -88,7 +105,7 @@ export function analyseSegment(
   }
 
   // ---- acknowledgements and windows ----
-  if (ack) acknowledgement(c, view, ep, peer, ts, syn || fin, segLen);
+  if (ack) acknowledgement(c, view, ep, peer, ts, syn || fin, segLen, answersKeepAlive);
 
   // ---- new data ----
   if (newData > 0) {
@@ -142,37 +159,40 @@ function retransmission(
   frame: number,
   fromClient: boolean,
   segLen: number,
+  kind: 'spurious' | 'classify',
 ): void {
   const end = (view.seq + segLen) >>> 0;
-  if (peer.ackKnown && seqLeq(end, peer.highestAck) && !((view.flags & TcpFlag.SYN) !== 0)) {
-    ep.spuriousRetransmissions++;
+  // Wireshark's order after the spurious check: a fast retransmission answers ≥ 2 duplicate ACKs
+  // within 20 ms; a segment arriving within the first RTT after the newest one, not ending where
+  // that one ended, overtook it (out-of-order); anything else is a plain retransmission.
+  const spurious = kind === 'spurious';
+  const fast = !spurious && peer.dupAckRun >= 2 && peer.lastAck === view.seq && ts - peer.lastAckTs < 20_000;
+  if (!fast && !spurious) {
+    const threshold = c.handshakeRtt > 0 ? c.handshakeRtt : 3000;
+    if (ts - ep.nextSeqTs < threshold && ep.nextSeq !== end) {
+      ep.outOfOrder++;
+      c.marks |= Mark.OUT_OF_ORDER;
+      return;
+    }
   }
+  if (spurious) ep.spuriousRetransmissions++;
   // Original send: the most recent logged packet from this side with the same sequence number.
   let originalTs = -1;
   let originalFrame = 0;
   if (c.retransmissions === null || !hasSegment(c.retransmissions, fromClient, view.seq)) {
-    for (const p of c.log.packets()) {
-      if (p.fromClient === fromClient && p.seq === view.seq && p.frame !== frame && (p.flags & TcpFlag.RST) === 0) {
-        originalTs = p.tsMicros;
-        originalFrame = p.frame;
-        break;
-      }
-    }
-    if (originalTs < 0) {
-      // Never seen before but below next-expected and right after newer data: it overtook.
-      const sinceLastData = ts - ep.lastDataTs;
-      const rtt = c.rttSamples > 0 ? c.rttMin : 3000;
-      if (ep.lastDataTs >= 0 && sinceLastData < rtt) {
-        ep.outOfOrder++;
-        return;
-      }
+    const original = c.log.findSent(fromClient, view.seq, frame);
+    if (original !== null) {
+      originalTs = original.tsMicros;
+      originalFrame = original.frame;
     }
   }
   if (c.retransmissions === null) c.retransmissions = new RetransmissionLog();
   const s = c.retransmissions.record(fromClient, view.seq, segLen, ts, frame, originalTs, originalFrame);
   ep.retransmissions++;
   if (s.sends - 1 > ep.maxSegmentRetransmissions) ep.maxSegmentRetransmissions = s.sends - 1;
-  if (peer.duplicateAcks > 0 && peer.ackKnown && view.seq === peer.highestAck) ep.fastRetransmissions++;
+  if (fast) ep.fastRetransmissions++;
+  // Wireshark flags spurious and fast retransmissions as retransmissions too.
+  c.marks |= Mark.RETRANSMISSION | (spurious ? Mark.SPURIOUS_RETRANSMISSION : 0) | (fast ? Mark.FAST_RETRANSMISSION : 0);
   // Karn's rule: an RTT measured across a retransmission is ambiguous.
   if (ep.rttPending && seqGeq(ep.rttSeqEnd, view.seq)) ep.rttPending = false;
 }
@@ -190,6 +210,7 @@ function acknowledgement(
   ts: number,
   synOrFin: boolean,
   segLen: number,
+  answersKeepAlive: boolean,
 ): void {
   const a = view.ack;
   if (!ep.ackKnown) {
@@ -201,6 +222,7 @@ function acknowledgement(
   // The peer's data the capture never showed, yet acknowledged (Wireshark: "ACKed unseen segment").
   if (peer.seqKnown && seqGt(a, peer.nextSeq)) {
     ep.ackedUnseen++;
+    c.marks |= Mark.ACKED_UNSEEN;
     peer.nextSeq = a;
   }
   if (peer.rttPending && seqGeq(a, peer.rttSeqEnd)) {
@@ -216,18 +238,28 @@ function acknowledgement(
   }
 
   const w = view.window;
-  if (segLen === 0 && !synOrFin) {
-    if (a === ep.lastAck && w === ep.lastWindow) {
-      if (peer.seqKnown && seqGt(peer.nextSeq, a)) ep.duplicateAcks++;
-    } else if (a === ep.lastAck && ep.lastWindow >= 0 && w !== ep.lastWindow) {
+  // Wireshark: a duplicate ACK repeats ack and (non-zero) window at next-expected with no data;
+  // the same with a changed non-zero window is a window update.
+  if (segLen === 0 && !synOrFin && w !== 0 && view.seq === ep.nextSeq && a === ep.lastAck) {
+    if (answersKeepAlive) {
+      c.marks |= Mark.KEEP_ALIVE_ACK;
+    } else if (w === ep.lastWindow) {
+      ep.duplicateAcks++;
+      ep.dupAckRun++;
+      c.marks |= Mark.DUPLICATE_ACK;
+    } else if (ep.lastWindow >= 0) {
       ep.windowUpdates++;
+      c.marks |= Mark.WINDOW_UPDATE;
     }
   }
+  if (a !== ep.lastAck) ep.dupAckRun = 0;
+  ep.lastAckTs = ts;
   ep.lastAck = a;
   ep.lastWindow = w;
 
   // Zero window: Wireshark flags a zero window on any non-SYN/FIN/RST segment.
   if (w === 0 && !synOrFin) {
+    c.marks |= Mark.ZERO_WINDOW;
     if (ep.zeroWindowSince < 0) {
       ep.zeroWindows++;
       ep.zeroWindowSince = ts;

@@ -238,6 +238,7 @@ export class Tracker {
 
     const wasEstablished = c.state === 'established';
     if ((view.flags & TcpFlag.RST) !== 0) {
+      c.marks = 0;
       c.log.add(view, frame, ts, fromClient);
       const r = recordReset(c, view, record, fromClient, idle);
       if (c.state !== 'reset') {
