@@ -1,13 +1,13 @@
 import { readPackets } from '../pipeline/read-packets.ts';
-import { connectionJson, connectionsTable } from '../report/connection-row.ts';
 import type { ZeekColumns } from '../report/connection-row.ts';
+import { connectionJson, connectionsTable } from '../report/connection-row.ts';
 import { serviceHint } from '../report/service-hint.ts';
 import type { Connection } from '../tcp/connection.ts';
 import { Tracker } from '../tcp/tracker.ts';
 import { zeekColumns, zeekExtension } from '../tcp/zeek-extension.ts';
 import { Output } from './output.ts';
-import { PacketFilter } from './packet-filter.ts';
 import type { PacketFilterOptions } from './packet-filter.ts';
+import { PacketFilter } from './packet-filter.ts';
 import { reportCaptureProblems } from './problems.ts';
 
 export interface ConnectionsOptions extends PacketFilterOptions {

@@ -1,12 +1,12 @@
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
-import { captureInfo, explainDocument } from '../report/explain-json.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
+import { captureInfo, explainDocument } from '../report/explain-json.ts';
 import { explainText } from '../report/explain-text.ts';
 import { Tracker } from '../tcp/tracker.ts';
-import { findingFilter } from './finding-filter.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
+import { findingFilter } from './finding-filter.ts';
 import { Output } from './output.ts';
 import { reportCaptureProblems } from './problems.ts';
 
@@ -26,7 +26,10 @@ export interface ExplainResult {
 }
 
 /** Read the captures, track connections, explain every reset and failure. */
-export async function runExplain(paths: string[], options: { onFinding?: (f: Finding) => void; streaming?: boolean } = {}): Promise<{ captures: CaptureInfo[]; findings: Finding[]; problemsExit: number }> {
+export async function runExplain(
+  paths: string[],
+  options: { onFinding?: (f: Finding) => void; streaming?: boolean } = {},
+): Promise<{ captures: CaptureInfo[]; findings: Finding[]; problemsExit: number }> {
   const analysis = new Analysis({ streaming: options.streaming, onFinding: options.onFinding });
   let tracker: Tracker | null = null;
   let nextId = 1;

@@ -1,5 +1,5 @@
-import { CAUSES } from '../explain/finding.ts';
 import type { Cause, Finding } from '../explain/finding.ts';
+import { CAUSES } from '../explain/finding.ts';
 import { UsageError } from './packet-filter.ts';
 
 export interface FindingFilterOptions {
@@ -15,7 +15,8 @@ export function parseTime(text: string, option: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new UsageError(`${option}: not a time: ${text} (use 2024-05-01T10:00:00Z or epoch seconds)`);
+  if (Number.isNaN(ms))
+    throw new UsageError(`${option}: not a time: ${text} (use 2024-05-01T10:00:00Z or epoch seconds)`);
   return ms / 1000;
 }
 
@@ -23,7 +24,8 @@ export function parseTime(text: string, option: string): number {
 export function findingFilter(options: FindingFilterOptions): (f: Finding) => boolean {
   const causes = options.cause ?? [];
   for (const c of causes) {
-    if (!(CAUSES as readonly string[]).includes(c)) throw new UsageError(`--cause: unknown cause ${c} (one of: ${CAUSES.join(', ')})`);
+    if (!(CAUSES as readonly string[]).includes(c))
+      throw new UsageError(`--cause: unknown cause ${c} (one of: ${CAUSES.join(', ')})`);
   }
   const hosts = options.host ?? [];
   const ports = options.port ?? [];

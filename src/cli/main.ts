@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 import { connectionsCommand } from './connections-command.ts';
 import { explainCommand } from './explain-command.ts';
 import { UsageError } from './packet-filter.ts';
 import { packetsCommand } from './packets-command.ts';
-import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 
 /**
  * Exit codes (documented in the README): 0 nothing needing attention, 1 error (bad usage,
@@ -15,7 +15,8 @@ export const EXIT_ERROR = 1;
 
 function portList(value: string, previous: number[] = []): number[] {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('not a port number (0–65535)');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('not a port number (0–65535)');
   return [...previous, n];
 }
 
@@ -36,7 +37,9 @@ export function buildProgram(): Command {
 
   program
     .command('explain')
-    .description('Explain every TCP reset: origin, cause, trace-back and next step; plus failures without resets and patterns')
+    .description(
+      'Explain every TCP reset: origin, cause, trace-back and next step; plus failures without resets and patterns',
+    )
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON document {captures, findings} (see README "Output contract")')
     .option('--ndjson', 'one finding per line, streamed as connections end')
@@ -128,7 +131,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.filename === (await realPath(process.argv[1]));
+const isEntryPoint =
+  process.argv[1] !== undefined && import.meta.filename === (await realPath(process.argv[1]));
 
 async function realPath(p: string): Promise<string> {
   const { realpathSync } = await import('node:fs');

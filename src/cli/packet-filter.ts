@@ -1,6 +1,6 @@
 import { parseAddress } from '../decode/address.ts';
-import { TcpFlag } from '../decode/packet-view.ts';
 import type { PacketView } from '../decode/packet-view.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
 
 export interface PacketFilterOptions {
   host?: string[];
@@ -32,7 +32,9 @@ export class PacketFilter {
     if (this.resetsOnly && (view.flags & TcpFlag.RST) === 0) return false;
     if (this.ports.length > 0 && !this.ports.some((p) => p === view.sport || p === view.dport)) return false;
     if (this.hosts.length > 0) {
-      const ok = this.hosts.some((h) => h.version === view.ipVersion && (sameHost(h.words, view.src) || sameHost(h.words, view.dst)));
+      const ok = this.hosts.some(
+        (h) => h.version === view.ipVersion && (sameHost(h.words, view.src) || sameHost(h.words, view.dst)),
+      );
       if (!ok) return false;
     }
     return true;

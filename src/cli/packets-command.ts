@@ -1,8 +1,8 @@
-import { packetJson, packetText } from '../report/packet-line.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
+import { packetJson, packetText } from '../report/packet-line.ts';
 import { Output } from './output.ts';
-import { PacketFilter } from './packet-filter.ts';
 import type { PacketFilterOptions } from './packet-filter.ts';
+import { PacketFilter } from './packet-filter.ts';
 import { reportCaptureProblems } from './problems.ts';
 
 export interface PacketsOptions extends PacketFilterOptions {

@@ -73,7 +73,8 @@ export class Analysis {
 
   private explain(c: Connection): void {
     if (c.resets !== null) {
-      for (const group of resetGroups(c.resets)) this.emit(explainResetGroup(c, group, this.hosts, this.sketches));
+      for (const group of resetGroups(c.resets))
+        this.emit(explainResetGroup(c, group, this.hosts, this.sketches));
     }
     const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs);
     if (failure !== null) this.emit(failure);
@@ -94,5 +95,5 @@ function mayHaveFailed(c: Connection): boolean {
   if (c.client.isn >= 0 && c.server.packets === 0) return true;
   if (c.retransmissions !== null) return true;
   const last = c.messages?.messages[c.messages.messages.length - 1];
-  return last !== undefined && last.fromClient;
+  return last?.fromClient;
 }

@@ -3,8 +3,8 @@ import { TcpFlag } from '../decode/packet-view.ts';
 import { epochNumber } from '../report/time.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
-import { RESET_RULES } from './causes/index.ts';
 import type { Candidate } from './causes/index.ts';
+import { RESET_RULES } from './causes/index.ts';
 import { factsOf } from './facts.ts';
 import type { Alternative, Finding } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
@@ -29,7 +29,10 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
   let current: ResetRecord[] = [];
   for (const r of resets) {
     const prev = current[current.length - 1];
-    if (prev !== undefined && (r.tsMicros - prev.tsMicros > BURST_GAP || revivedBetween(current[0], prev, r))) {
+    if (
+      prev !== undefined &&
+      (r.tsMicros - prev.tsMicros > BURST_GAP || revivedBetween(current[0], prev, r))
+    ) {
       groups.push(current);
       current = [];
     }
@@ -85,7 +88,8 @@ export function explainResetGroup(
         },
       ],
       summary: `A reset from the ${ctx.fromClient ? 'client' : 'server'} that none of the known causes explains; the evidence is listed.`,
-      nextStep: 'Read the evidence and the packets around it in Wireshark; a capture from the other end would tell whether the reset left the host it claims to come from.',
+      nextStep:
+        'Read the evidence and the packets around it in Wireshark; a capture from the other end would tell whether the reset left the host it claims to come from.',
     };
   }
   const alternatives: Alternative[] = proposals
@@ -100,7 +104,8 @@ export function explainResetGroup(
   const originEvidence = origin.votes
     .filter((v) => v.signal !== 'address' && v.weight > 0 && !stated.has(v.detail))
     .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
-  const severity = origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
+  const severity =
+    origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
   const finding: Finding = {
     id: 0,
     kind: 'reset',

@@ -49,7 +49,7 @@ export function factsOf(ctx: ResetContext): ResetFacts {
       const end = (p.seq + p.len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
       // While the receiver's window is zero, probes (Linux sends them at next − 1, exactly like
       // keep-alives; others send one new byte) are window probes, not keep-alives.
-      const atPrevious = senderEnd >= 0 && p.len <= 1 && !syn && !fin && ((p.seq + 1) >>> 0) === senderEnd;
+      const atPrevious = senderEnd >= 0 && p.len <= 1 && !syn && !fin && (p.seq + 1) >>> 0 === senderEnd;
       const atNext = senderEnd >= 0 && p.len === 1 && p.seq === senderEnd;
       if ((atPrevious || atNext) && receiverWindowZero) probes.push(p);
       else if (atPrevious) keepAlives.push(p);
@@ -75,8 +75,10 @@ export function factsOf(ctx: ResetContext): ResetFacts {
     receiverFin,
     lastSenderData,
     lastReceiverData,
-    receiverDataUnanswered: lastReceiverData !== null && (lastSenderData === null || lastSenderData.frame < lastReceiverData.frame),
-    senderDataUnanswered: lastSenderData !== null && (lastReceiverData === null || lastReceiverData.frame < lastSenderData.frame),
+    receiverDataUnanswered:
+      lastReceiverData !== null && (lastSenderData === null || lastSenderData.frame < lastReceiverData.frame),
+    senderDataUnanswered:
+      lastSenderData !== null && (lastReceiverData === null || lastReceiverData.frame < lastSenderData.frame),
     lastPacket,
     silence: lastPacket === null ? 0 : ctx.r.tsMicros - lastPacket.tsMicros,
     senderKeepAlives: answered ? [] : keepAlives,

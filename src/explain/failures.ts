@@ -17,7 +17,10 @@ export function failureOf(c: Connection, captureEnd: number): Finding | null {
   return synUnanswered(c, captureEnd) ?? retransmissionTimeout(c, captureEnd) ?? appStall(c, captureEnd);
 }
 
-function base(c: Connection, frames: number[]): Pick<Finding, 'id' | 'kind' | 'packets' | 'connection' | 'alternatives'> {
+function base(
+  c: Connection,
+  frames: number[],
+): Pick<Finding, 'id' | 'kind' | 'packets' | 'connection' | 'alternatives'> {
   return {
     id: 0,
     kind: 'failure',
@@ -37,7 +40,10 @@ function synUnanswered(c: Connection, captureEnd: number): Finding | null {
   const intervals = syns.slice(1).map((p, i) => p.tsMicros - syns[i].tsMicros);
   const server = connectionRef(c).server;
   return {
-    ...base(c, syns.map((p) => p.frame)),
+    ...base(
+      c,
+      syns.map((p) => p.frame),
+    ),
     cause: 'syn-unanswered',
     severity: 'problem',
     confidence: syns.length >= 2 ? 0.9 : 0.6,
@@ -57,7 +63,8 @@ function synUnanswered(c: Connection, captureEnd: number): Finding | null {
 /** One segment retransmitted again and again without acknowledgement, then silence. */
 function retransmissionTimeout(c: Connection, captureEnd: number): Finding | null {
   const log = c.retransmissions;
-  if (log === null || c.establishedTs < 0 && c.state !== 'partial' && c.state !== 'established') return null;
+  if (log === null || (c.establishedTs < 0 && c.state !== 'partial' && c.state !== 'established'))
+    return null;
   const worst = log.segments.filter((s) => !s.acked).sort((a, b) => b.sends - a.sends)[0];
   if (worst === undefined || worst.sends < 4) return null;
   const lastSend = worst.times[worst.times.length - 1];
@@ -109,7 +116,10 @@ function appStall(c: Connection, captureEnd: number): Finding | null {
   if (!closedByRequester && c.endReason !== 'open' && c.endReason !== 'timeout') return null;
   // The answerer must have said nothing after the request.
   if (answerer.lastDataTs > last.tsMicros) return null;
-  const summary = summarizePayload(last.bytes, 0, last.bytes.length, { serverPort: c.server.port, fromClient: true });
+  const summary = summarizePayload(last.bytes, 0, last.bytes.length, {
+    serverPort: c.server.port,
+    fromClient: true,
+  });
   const what = summary?.text ?? `${last.totalLength} bytes`;
   const frames = closedByRequester ? [last.frame, requester.finFrame] : [last.frame];
   return {

@@ -28,7 +28,15 @@ export class HostProfiles {
     const address = formatAddress(ep.ipVersion, ep.address);
     let h = this.hosts.get(address);
     if (h === undefined) {
-      h = { address, packets: 0, ttls: new Map(), ipIdSequential: 0, ipIdZero: 0, withTimestamp: 0, connections: 0 };
+      h = {
+        address,
+        packets: 0,
+        ttls: new Map(),
+        ipIdSequential: 0,
+        ipIdZero: 0,
+        withTimestamp: 0,
+        connections: 0,
+      };
       this.hosts.set(address, h);
     }
     h.packets += nonReset;

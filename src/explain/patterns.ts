@@ -27,7 +27,9 @@ function endpointHost(ep: string): string {
 
 export function findPatterns(findings: readonly Finding[], sketches: SketchIndex): PatternDraft[] {
   const drafts: PatternDraft[] = [];
-  const resets = findings.filter((f) => (f.kind === 'reset' || f.kind === 'failure') && f.severity !== 'benign');
+  const resets = findings.filter(
+    (f) => (f.kind === 'reset' || f.kind === 'failure') && f.severity !== 'benign',
+  );
 
   // ---- reconnect loops ----
   const byService = new Map<string, Finding[]>();
@@ -48,7 +50,8 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
       .filter((s) => s.serverPort === serverPort)
       .sort((a, b) => a.start - b.start);
     const requests = new Map<string, number>();
-    for (const s of conns) if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
+    for (const s of conns)
+      if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
     const sameRequest = [...requests.values()].some((n) => n >= MIN_LOOP);
     const span = conns.length > 1 ? conns[conns.length - 1].start - conns[0].start : 0;
     const interval = conns.length > 1 ? span / (conns.length - 1) : 0;
@@ -114,7 +117,8 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
         ],
         alternatives: [],
         summary: `The same reset on ${list[0].connection.client} ↔ ${list[0].connection.server} repeats ${list.length} times: something retries a connection the other side keeps refusing.`,
-        nextStep: 'Find the process that keeps sending on this 4-tuple (it never opens a new connection) and why the peer has no state for it.',
+        nextStep:
+          'Find the process that keeps sending on this 4-tuple (it never opens a new connection) and why the peer has no state for it.',
         details: { count: list.length, span },
       },
     });
@@ -174,7 +178,13 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
   // ---- scans: one source, many ports on one target refused or unanswered ----
   const probes = new Map<string, { ports: Set<number>; members: Finding[] }>();
   for (const f of findings) {
-    if (f.cause !== 'refused' && f.cause !== 'firewall-reject' && f.cause !== 'syn-unanswered' && f.cause !== 'handshake-abort') continue;
+    if (
+      f.cause !== 'refused' &&
+      f.cause !== 'firewall-reject' &&
+      f.cause !== 'syn-unanswered' &&
+      f.cause !== 'handshake-abort'
+    )
+      continue;
     const serverHost = endpointHost(f.connection.server);
     const k = `${f.packets[0]?.capture}|${endpointHost(f.connection.client)}|${serverHost}`;
     let p = probes.get(k);

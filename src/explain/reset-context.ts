@@ -1,5 +1,5 @@
-import { summarizePayload } from '../app/index.ts';
 import type { AppSummary } from '../app/index.ts';
+import { summarizePayload } from '../app/index.ts';
 import { formatAddress, formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
@@ -107,7 +107,12 @@ function summarize(m: MessageStart | null, serverPort: number): AppSummary | nul
   return summarizePayload(m.bytes, 0, m.bytes.length, { serverPort, fromClient: m.fromClient });
 }
 
-function lastMessageBefore(messages: MessageStart[], fromClient: boolean, ts: number, frame: number): MessageStart | null {
+function lastMessageBefore(
+  messages: MessageStart[],
+  fromClient: boolean,
+  ts: number,
+  frame: number,
+): MessageStart | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
     if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts)) return m;
@@ -130,7 +135,7 @@ function findTrigger(
     if (p.fromClient === r.fromClient || (p.flags & TcpFlag.RST) !== 0) continue;
     if (lastFromPeer === null) lastFromPeer = p;
     const segLen = p.len + ((p.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((p.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
-    if ((r.flags & TcpFlag.ACK) !== 0 && r.ack === ((p.seq + segLen) >>> 0) && segLen > 0) {
+    if ((r.flags & TcpFlag.ACK) !== 0 && r.ack === (p.seq + segLen) >>> 0 && segLen > 0) {
       return { trigger: p, match: 'seq-matches' };
     }
     if ((r.flags & TcpFlag.ACK) === 0 && (p.flags & TcpFlag.ACK) !== 0 && r.seq === p.ack) {
@@ -138,5 +143,7 @@ function findTrigger(
     }
     if (i < before.length - 8) break; // answers come right after what they answer
   }
-  return lastFromPeer !== null ? { trigger: lastFromPeer, match: 'last-from-peer' } : { trigger: null, match: null };
+  return lastFromPeer !== null
+    ? { trigger: lastFromPeer, match: 'last-from-peer' }
+    : { trigger: null, match: null };
 }

@@ -74,7 +74,13 @@ export class SketchIndex {
   }
 
   /** Connections of the same capture on exactly this 4-tuple (port reuse), in start order. */
-  onTuple(capture: number, client: string, clientPort: number, server: string, serverPort: number): ConnectionSketch[] {
+  onTuple(
+    capture: number,
+    client: string,
+    clientPort: number,
+    server: string,
+    serverPort: number,
+  ): ConnectionSketch[] {
     return this.byTuple.get(`${capture}|${client}|${clientPort}|${server}|${serverPort}`) ?? [];
   }
 }

@@ -1,6 +1,6 @@
 import { TcpFlag } from '../decode/packet-view.ts';
-import { epochNumber } from '../report/time.ts';
 import { flagLetters } from '../report/tcp-flags.ts';
+import { epochNumber } from '../report/time.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { seqDiff, seqGeq } from '../tcp/seq.ts';
 import type { ResetFacts } from './facts.ts';
@@ -28,7 +28,12 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
           ...(app !== undefined ? { app } : {}),
         };
   const c = ctx.c;
-  const lastClientData = facts.lastSenderData !== null && ctx.fromClient ? facts.lastSenderData : facts.lastReceiverData !== null && !ctx.fromClient ? facts.lastReceiverData : null;
+  const lastClientData =
+    facts.lastSenderData !== null && ctx.fromClient
+      ? facts.lastSenderData
+      : facts.lastReceiverData !== null && !ctx.fromClient
+        ? facts.lastReceiverData
+        : null;
   const lastServerData = !ctx.fromClient ? facts.lastSenderData : facts.lastReceiverData;
 
   let lastRequest: Traceback['lastRequest'] = null;
@@ -36,8 +41,14 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
   const req = ctx.lastClientMessage;
   if (req !== null) {
     const end = req.endSeq;
-    const acked = ctx.before.some((p) => !p.fromClient && (p.flags & TcpFlag.ACK) !== 0 && p.tsMicros >= req.tsMicros && seqGeq(p.ack, end));
-    const resp = ctx.lastServerMessage !== null && ctx.lastServerMessage.frame > req.frame ? ctx.lastServerMessage : null;
+    const acked = ctx.before.some(
+      (p) =>
+        !p.fromClient && (p.flags & TcpFlag.ACK) !== 0 && p.tsMicros >= req.tsMicros && seqGeq(p.ack, end),
+    );
+    const resp =
+      ctx.lastServerMessage !== null && ctx.lastServerMessage.frame > req.frame
+        ? ctx.lastServerMessage
+        : null;
     lastRequest = {
       capture: c.capture,
       frame: req.frame,
@@ -78,11 +89,16 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
       const end = (p.seq + p.len + ((p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0)) >>> 0;
       if (p.fromClient === fromClient && (p.flags & TcpFlag.RST) === 0) {
         if (next < 0 || seqDiff(end, next) > 0) next = end;
-      } else if (p.fromClient !== fromClient && (p.flags & TcpFlag.ACK) !== 0 && (p.flags & TcpFlag.RST) === 0) {
+      } else if (
+        p.fromClient !== fromClient &&
+        (p.flags & TcpFlag.ACK) !== 0 &&
+        (p.flags & TcpFlag.RST) === 0
+      ) {
         if (acked < 0 || seqDiff(p.ack, acked) > 0) acked = p.ack;
       }
     }
-    if (next < 0 || acked < 0 || ep.isn < 0 || peer.isn < 0) return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
+    if (next < 0 || acked < 0 || ep.isn < 0 || peer.isn < 0)
+      return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
     return Math.max(0, seqDiff(next, acked));
   };
 

@@ -1,8 +1,8 @@
 import { readCapture } from '../capture/read-capture.ts';
 import type { CaptureRecord, CaptureSummary } from '../capture/record.ts';
 import { decodeFrame } from '../decode/decode-frame.ts';
-import { PacketView } from '../decode/packet-view.ts';
 import type { DecodeStatus } from '../decode/packet-view.ts';
+import { PacketView } from '../decode/packet-view.ts';
 
 /** Counts of frames by decode outcome, per capture (what `--stats` and reports show). */
 export type DecodeCounts = Record<DecodeStatus, number>;
@@ -30,7 +30,10 @@ export interface ReadPacketsOptions {
  * Read each capture in turn, decode every frame into one reused view, and hand TCP frames on.
  * This is the hot loop: nothing here allocates per frame.
  */
-export async function readPackets(paths: readonly string[], options: ReadPacketsOptions): Promise<CaptureResult[]> {
+export async function readPackets(
+  paths: readonly string[],
+  options: ReadPacketsOptions,
+): Promise<CaptureResult[]> {
   const view = new PacketView();
   const results: CaptureResult[] = [];
   for (let i = 0; i < paths.length; i++) {
@@ -46,7 +49,14 @@ export async function readPackets(paths: readonly string[], options: ReadPackets
         const ts = record.tsMicros;
         if (firstTs === 0) firstTs = ts;
         if (ts > lastTs) lastTs = ts;
-        decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType, record.originalLength);
+        decodeFrame(
+          view,
+          record.data,
+          record.offset,
+          record.capturedLength,
+          record.linkType,
+          record.originalLength,
+        );
         decoded[view.status]++;
         if (view.status === 'tcp') onTcp(record, view);
       },

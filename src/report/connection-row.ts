@@ -14,7 +14,11 @@ export interface ZeekColumns {
  * One connection as `rstscope connections --json` prints it. Field names are a public contract
  * (README "Output contract"); conn_state and history have exactly Zeek's meanings.
  */
-export function connectionJson(c: Connection, zeek: ZeekColumns | null, service: string | null): Record<string, unknown> {
+export function connectionJson(
+  c: Connection,
+  zeek: ZeekColumns | null,
+  service: string | null,
+): Record<string, unknown> {
   const o: Record<string, unknown> = {
     capture: c.capture,
     id: c.id,
@@ -32,7 +36,10 @@ export function connectionJson(c: Connection, zeek: ZeekColumns | null, service:
     server_pkts: c.server.packets,
     server_bytes: c.server.uniqueBytes,
     retransmissions: c.client.retransmissions + c.server.retransmissions,
-    max_segment_retransmissions: Math.max(c.client.maxSegmentRetransmissions, c.server.maxSegmentRetransmissions),
+    max_segment_retransmissions: Math.max(
+      c.client.maxSegmentRetransmissions,
+      c.server.maxSegmentRetransmissions,
+    ),
     handshake_rtt: c.handshakeRtt >= 0 ? c.handshakeRtt / 1e6 : null,
     longest_idle: c.longestIdle / 1e6,
     resets: c.client.rstCount + c.server.rstCount,
@@ -61,7 +68,9 @@ const HEADER = [
 ];
 
 /** A text table: columns padded to their widest cell. */
-export function connectionsTable(rows: { c: Connection; zeek: ZeekColumns | null; service: string | null }[]): string[] {
+export function connectionsTable(
+  rows: { c: Connection; zeek: ZeekColumns | null; service: string | null }[],
+): string[] {
   const cells = rows.map(({ c, zeek, service }) => [
     utcTime(c.startTs),
     humanDuration(c.lastTs - c.startTs),
@@ -79,6 +88,10 @@ export function connectionsTable(rows: { c: Connection; zeek: ZeekColumns | null
     humanDuration(c.longestIdle),
   ]);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [fmt(HEADER), ...cells.map(fmt)];
 }

@@ -16,8 +16,14 @@ const MEMBERS_SHOWN = 3;
  * Colour only when `color` (a TTY without NO_COLOR); every packet-derived string is sanitised.
  */
 export function explainText(captures: CaptureInfo[], findings: Finding[], color: boolean): string[] {
-  const paint = (style: Style, text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
-  const sevStyle: Record<Severity, Style> = { security: 'magenta', problem: 'red', 'expected-failure': 'yellow', benign: 'green' };
+  const paint = (style: Style, text: string) =>
+    color ? styleText(style, text, { validateStream: false }) : text;
+  const sevStyle: Record<Severity, Style> = {
+    security: 'magenta',
+    problem: 'red',
+    'expected-failure': 'yellow',
+    benign: 'green',
+  };
   const lines: string[] = [];
   const resets = findings.filter((f) => f.kind === 'reset');
   const failures = findings.filter((f) => f.kind === 'failure');
@@ -28,8 +34,13 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
 
   lines.push(paint('bold', 'rstscope — TCP resets explained'));
   for (const c of captures) {
-    const span = c.firstTs !== null && c.lastTs !== null ? ` ${utcTime(c.firstTs * 1e6)} → ${utcTime(c.lastTs * 1e6)}` : '';
-    lines.push(`  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`);
+    const span =
+      c.firstTs !== null && c.lastTs !== null
+        ? ` ${utcTime(c.firstTs * 1e6)} → ${utcTime(c.lastTs * 1e6)}`
+        : '';
+    lines.push(
+      `  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`,
+    );
     for (const p of c.problems) lines.push(paint('yellow', `    ! ${safe(p.message)}`));
   }
   lines.push('');
@@ -53,14 +64,24 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[e.severity]) e.severity = f.severity;
     }
   }
-  const causes = [...byCause.entries()].sort((a, b) => SEVERITY_RANK[b[1].severity] - SEVERITY_RANK[a[1].severity] || b[1].n - a[1].n);
+  const causes = [...byCause.entries()].sort(
+    (a, b) => SEVERITY_RANK[b[1].severity] - SEVERITY_RANK[a[1].severity] || b[1].n - a[1].n,
+  );
   for (const [cause, e] of causes) {
-    lines.push(`    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${e.severity}`);
+    lines.push(
+      `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${e.severity}`,
+    );
   }
   const attention = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.problem);
   lines.push(
     attention.length > 0
-      ? paint('bold', `  ${attention.length} finding${attention.length === 1 ? ' needs' : 's need'} attention: #${attention.slice(0, 12).map((f) => f.id).join(', #')}${attention.length > 12 ? ', …' : ''}`)
+      ? paint(
+          'bold',
+          `  ${attention.length} finding${attention.length === 1 ? ' needs' : 's need'} attention: #${attention
+            .slice(0, 12)
+            .map((f) => f.id)
+            .join(', #')}${attention.length > 12 ? ', …' : ''}`,
+        )
       : '  nothing needs attention',
   );
 
@@ -85,12 +106,22 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
     }
     lines.push('');
     const conf = `confidence ${f.confidence.toFixed(2)}`;
-    const origin = f.origin !== undefined ? `  origin ${f.origin}${f.originDetail ? ` (${f.originDetail.confidence.toFixed(2)})` : ''}` : '';
-    lines.push(`${paint('bold', `#${f.id}`)} ${paint(sevStyle[f.severity], f.severity)}  ${paint('bold', f.cause)}  ${conf}${origin}  [${f.kind}]`);
+    const origin =
+      f.origin !== undefined
+        ? `  origin ${f.origin}${f.originDetail ? ` (${f.originDetail.confidence.toFixed(2)})` : ''}`
+        : '';
+    lines.push(
+      `${paint('bold', `#${f.id}`)} ${paint(sevStyle[f.severity], f.severity)}  ${paint('bold', f.cause)}  ${conf}${origin}  [${f.kind}]`,
+    );
     const frames = f.packets.map((p) => (captures.length > 1 ? `${p.capture}:${p.frame}` : String(p.frame)));
-    const frameText = frames.length > 0 ? `  frame${frames.length > 1 ? 's' : ''} ${frames.slice(0, 10).join(', ')}${frames.length > 10 ? ` … (${frames.length})` : ''}` : '';
+    const frameText =
+      frames.length > 0
+        ? `  frame${frames.length > 1 ? 's' : ''} ${frames.slice(0, 10).join(', ')}${frames.length > 10 ? ` … (${frames.length})` : ''}`
+        : '';
     const roles = f.connection.rolesInferred ? ` (roles inferred: ${f.connection.rolesInferred})` : '';
-    lines.push(`   ${safe(f.connection.client)} → ${safe(f.connection.server)}${roles}  ${utcTime(f.time * 1e6)}${frameText}`);
+    lines.push(
+      `   ${safe(f.connection.client)} → ${safe(f.connection.server)}${roles}  ${utcTime(f.time * 1e6)}${frameText}`,
+    );
     lines.push(`   ${safe(f.summary)}`);
     if (f.app?.request || f.app?.response) {
       const parts = [];
@@ -100,13 +131,22 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
     }
     lines.push('   evidence:');
     for (const e of f.evidence) {
-      const fr = e.frames.length > 0 ? ` [${e.frames.slice(0, 8).map((p) => (captures.length > 1 ? `${p.capture}:${p.frame}` : p.frame)).join(',')}]` : '';
+      const fr =
+        e.frames.length > 0
+          ? ` [${e.frames
+              .slice(0, 8)
+              .map((p) => (captures.length > 1 ? `${p.capture}:${p.frame}` : p.frame))
+              .join(',')}]`
+          : '';
       lines.push(`     - ${e.signal}: ${safe(e.detail)}${fr}`);
     }
     const tb = f.traceback;
     if (tb !== undefined) {
       const bits: string[] = [];
-      if (tb.trigger) bits.push(`answers frame ${tb.trigger.frame} (${tb.trigger.from} ${tb.trigger.flags}${tb.trigger.len > 0 ? ` ${tb.trigger.len} B` : ''})`);
+      if (tb.trigger)
+        bits.push(
+          `answers frame ${tb.trigger.frame} (${tb.trigger.from} ${tb.trigger.flags}${tb.trigger.len > 0 ? ` ${tb.trigger.len} B` : ''})`,
+        );
       if (tb.lastRequest) {
         bits.push(
           `last request frame ${tb.lastRequest.frame}${tb.lastRequest.app ? ` ${safe(tb.lastRequest.app)}` : ` ${tb.lastRequest.bytes} B`} — ${tb.lastRequest.acked ? 'acked by TCP' : 'not acked'}, ${tb.lastRequest.answered ? `answered at frame ${tb.response?.frame}` : 'not answered'}`,
@@ -114,19 +154,30 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
       }
       bits.push(`state ${tb.connectionState}`);
       bits.push(`silence before ${tb.silenceBefore.toFixed(3)} s`);
-      if (tb.outstanding.client > 0 || tb.outstanding.server > 0) bits.push(`unacked c→s ${tb.outstanding.client} B, s→c ${tb.outstanding.server} B`);
-      if (tb.retransmission) bits.push(`${tb.retransmission.from} sent seq ${tb.retransmission.seq} ${tb.retransmission.sends}× (gaps ${tb.retransmission.intervals.map((s) => `${s}s`).join(', ')})`);
+      if (tb.outstanding.client > 0 || tb.outstanding.server > 0)
+        bits.push(`unacked c→s ${tb.outstanding.client} B, s→c ${tb.outstanding.server} B`);
+      if (tb.retransmission)
+        bits.push(
+          `${tb.retransmission.from} sent seq ${tb.retransmission.seq} ${tb.retransmission.sends}× (gaps ${tb.retransmission.intervals.map((s) => `${s}s`).join(', ')})`,
+        );
       lines.push(`   trace-back: ${bits.join('; ')}`);
     }
     if (f.alternatives.length > 0) {
-      lines.push(`   also considered: ${f.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(', ')}`);
+      lines.push(
+        `   also considered: ${f.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(', ')}`,
+      );
     }
-    if (f.related && f.related.length > 0) lines.push(`   groups findings #${f.related.slice(0, 20).join(', #')}${f.related.length > 20 ? ' …' : ''}`);
+    if (f.related && f.related.length > 0)
+      lines.push(
+        `   groups findings #${f.related.slice(0, 20).join(', #')}${f.related.length > 20 ? ' …' : ''}`,
+      );
     lines.push(`   ${paint('cyan', 'next step:')} ${safe(f.nextStep)}`);
   }
   for (const [g, n] of hidden) {
     lines.push('');
-    lines.push(`… ${n} more findings like those grouped by pattern #${g} are not shown here (use --json, or --cause to list them)`);
+    lines.push(
+      `… ${n} more findings like those grouped by pattern #${g} are not shown here (use --json, or --cause to list them)`,
+    );
   }
   return lines;
 }

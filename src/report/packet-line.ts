@@ -1,6 +1,6 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import { formatAddress } from '../decode/address.ts';
-import { Tunnel, type PacketView } from '../decode/packet-view.ts';
+import { type PacketView, Tunnel } from '../decode/packet-view.ts';
 import { flagLetters } from './tcp-flags.ts';
 import { epochNumber, utcTime } from './time.ts';
 
@@ -47,7 +47,8 @@ function optionsObject(view: PacketView): Record<string, unknown> | null {
   if (view.sackPermitted) o.sackOK = true;
   if (view.sackCount > 0) {
     const blocks: number[][] = [];
-    for (let i = 0; i < view.sackCount; i++) blocks.push([view.sackBlocks[2 * i], view.sackBlocks[2 * i + 1]]);
+    for (let i = 0; i < view.sackCount; i++)
+      blocks.push([view.sackBlocks[2 * i], view.sackBlocks[2 * i + 1]]);
     o.sack = blocks;
   }
   if (view.hasTimestamp) o.ts = [view.tsVal, view.tsEcr];
@@ -68,7 +69,8 @@ function optionsText(view: PacketView): string {
   if (view.sackPermitted) parts.push('sackOK');
   if (view.hasTimestamp) parts.push(`TS val ${view.tsVal} ecr ${view.tsEcr}`);
   if (view.windowScale >= 0) parts.push(`wscale ${view.windowScale}`);
-  for (let i = 0; i < view.sackCount; i++) parts.push(`sack ${view.sackBlocks[2 * i]}:${view.sackBlocks[2 * i + 1]}`);
+  for (let i = 0; i < view.sackCount; i++)
+    parts.push(`sack ${view.sackBlocks[2 * i]}:${view.sackBlocks[2 * i + 1]}`);
   if (view.hasMd5) parts.push('md5');
   if (view.hasAuthOption) parts.push('tcp-ao');
   if (view.mptcpSubtype >= 0) parts.push(`mptcp ${view.mptcpSubtype}`);

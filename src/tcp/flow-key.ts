@@ -9,8 +9,8 @@ export function flowHash(view: PacketView): number {
   const a = endpointHash(view.src, view.sport);
   const b = endpointHash(view.dst, view.dport);
   // Order-independent combination: both directions of a flow land in the same bucket.
-  const lo = a < b ? a : b;
-  const hi = a < b ? b : a;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
   return Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hi + 0x7f4a7c15, 0xc2b2ae35);
 }
 

@@ -1,8 +1,8 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
-import { MAX_RESETS_PER_CONNECTION } from './reset-record.ts';
 import type { ResetRecord } from './reset-record.ts';
+import { MAX_RESETS_PER_CONNECTION } from './reset-record.ts';
 
 /**
  * Copy what a reset must be judged against at the moment it arrives: the sender's expected

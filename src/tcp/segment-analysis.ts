@@ -1,5 +1,5 @@
-import { TcpFlag } from '../decode/packet-view.ts';
 import type { PacketView } from '../decode/packet-view.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
 import type { Endpoint } from './endpoint.ts';
 import { Mark } from './marks.ts';
@@ -192,7 +192,10 @@ function retransmission(
   if (s.sends - 1 > ep.maxSegmentRetransmissions) ep.maxSegmentRetransmissions = s.sends - 1;
   if (fast) ep.fastRetransmissions++;
   // Wireshark flags spurious and fast retransmissions as retransmissions too.
-  c.marks |= Mark.RETRANSMISSION | (spurious ? Mark.SPURIOUS_RETRANSMISSION : 0) | (fast ? Mark.FAST_RETRANSMISSION : 0);
+  c.marks |=
+    Mark.RETRANSMISSION |
+    (spurious ? Mark.SPURIOUS_RETRANSMISSION : 0) |
+    (fast ? Mark.FAST_RETRANSMISSION : 0);
   // Karn's rule: an RTT measured across a retransmission is ambiguous.
   if (ep.rttPending && seqGeq(ep.rttSeqEnd, view.seq)) ep.rttPending = false;
 }

@@ -1,15 +1,15 @@
 import type { CaptureRecord } from '../capture/record.ts';
-import { TcpFlag } from '../decode/packet-view.ts';
 import type { PacketView } from '../decode/packet-view.ts';
-import { Connection } from './connection.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
 import type { EndReason } from './connection.ts';
+import { Connection } from './connection.ts';
 import { flowHash } from './flow-key.ts';
 import { FlowTable } from './flow-table.ts';
-import { POST_RESET_PACKETS } from './reset-record.ts';
+import { recordReset } from './reset-capture.ts';
 import type { ResetRecord } from './reset-record.ts';
+import { POST_RESET_PACKETS } from './reset-record.ts';
 import { destinationIsServer } from './roles.ts';
 import { analyseSegment } from './segment-analysis.ts';
-import { recordReset } from './reset-capture.ts';
 
 /** What the tracker tells the layers above. All optional. */
 export interface TrackerListener {
@@ -28,7 +28,12 @@ export interface ConnectionExtension {
   packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void;
   /** Whether this packet must start a new connection on the same 4-tuple, in the extension's
    *  own semantics (returns undefined to let the tracker decide). */
-  startsNewConnection?(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean | undefined;
+  startsNewConnection?(
+    c: Connection,
+    view: PacketView,
+    fromClient: boolean,
+    tsMicros: number,
+  ): boolean | undefined;
 }
 
 export interface TrackerOptions {
@@ -169,7 +174,12 @@ export class Tracker {
    * (port reuse): a SYN with a different initial sequence number, or any SYN once the old
    * connection has ended. A SYN repeating the known ISN is a retransmission.
    */
-  private startsNewConnection(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean {
+  private startsNewConnection(
+    c: Connection,
+    view: PacketView,
+    fromClient: boolean,
+    tsMicros: number,
+  ): boolean {
     if (this.extension?.startsNewConnection !== undefined) {
       const verdict = this.extension.startsNewConnection(c, view, fromClient, tsMicros);
       if (verdict !== undefined) return verdict;
@@ -183,7 +193,7 @@ export class Tracker {
       if (ep.isn >= 0) return view.seq !== ep.isn;
       if (c.roleSource === 'syn-ack' && c.server.isn >= 0) {
         // We saw only the SYN-ACK; a SYN whose ISN it acknowledges is the retransmitted original.
-        return ((view.seq + 1) >>> 0) !== c.server.highestAck || !c.server.ackKnown;
+        return (view.seq + 1) >>> 0 !== c.server.highestAck || !c.server.ackKnown;
       }
       return true; // the tuple carried traffic without a SYN (mid-stream capture); this SYN opens a new one
     }
@@ -209,7 +219,8 @@ export class Tracker {
     if (ep.packets === 1) ep.firstTs = ts;
     ep.lastTs = ts;
     // Habits are learned from ordinary packets only: a reset is what gets compared against them.
-    if ((view.flags & TcpFlag.RST) === 0) ep.observeHabits(view.ttl, view.ipId, view.hasTimestamp, view.tsVal);
+    if ((view.flags & TcpFlag.RST) === 0)
+      ep.observeHabits(view.ttl, view.ipId, view.hasTimestamp, view.tsVal);
     c.packets++;
 
     // Packets after a reset are the strongest origin evidence (a "sender" still talking after its
@@ -290,7 +301,7 @@ function sameSrc(view: PacketView, c: Connection): boolean {
 }
 
 function portsDecisive(view: PacketView): boolean {
-  return (view.sport < 1024) !== (view.dport < 1024);
+  return view.sport < 1024 !== view.dport < 1024;
 }
 
 /** How a connection ended, judged from its state (`atEnd`: the capture stopped). */

@@ -17,22 +17,34 @@ interface ZeekState {
 
 export const zeekExtension: ConnectionExtension = {
   create(): ZeekState {
-    return { zeek: new ZeekConnection({ likelyServerPorts: ZEEK_DEFAULT_LIKELY_SERVER_PORTS }), firstSenderIsClient: null };
+    return {
+      zeek: new ZeekConnection({ likelyServerPorts: ZEEK_DEFAULT_LIKELY_SERVER_PORTS }),
+      firstSenderIsClient: null,
+    };
   },
   packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void {
     const s = c.extension as ZeekState;
     if (s.firstSenderIsClient === null) s.firstSenderIsClient = fromClient;
     s.zeek.packet(fromClient === s.firstSenderIsClient, view, record.tsMicros, null);
   },
-  startsNewConnection(c: Connection, view: PacketView, fromClient: boolean, tsMicros: number): boolean | undefined {
+  startsNewConnection(
+    c: Connection,
+    view: PacketView,
+    fromClient: boolean,
+    tsMicros: number,
+  ): boolean | undefined {
     const s = c.extension as ZeekState;
     if (s.firstSenderIsClient === null) return undefined;
     // Zeek starts a new connection when its timers removed the old one, or on reuse (new SYN).
-    return s.zeek.expiredBy(tsMicros) || ZeekConnection.isReuse(s.zeek, fromClient === s.firstSenderIsClient, view);
+    return (
+      s.zeek.expiredBy(tsMicros) || ZeekConnection.isReuse(s.zeek, fromClient === s.firstSenderIsClient, view)
+    );
   },
 };
 
-export function zeekColumns(c: Connection): { connState: string; history: string; originatorIsServer: boolean } | null {
+export function zeekColumns(
+  c: Connection,
+): { connState: string; history: string; originatorIsServer: boolean } | null {
   const s = c.extension as ZeekState | null;
   if (s === null || !(s.zeek instanceof ZeekConnection)) return null;
   const origIsClient = s.zeek.originatorIsFirstSender === (s.firstSenderIsClient ?? true);

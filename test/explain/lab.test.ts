@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { labAccuracy } from '../helpers/lab-accuracy.ts';
 import { labScenarios } from '../helpers/lab.ts';
+import { labAccuracy } from '../helpers/lab-accuracy.ts';
 
 /**
  * Real Linux stack recordings (test/lab/record.py): every reset in every capture — client,
@@ -22,15 +22,25 @@ for (const s of scenarios) {
       assert.ok(v.expected !== null, `${where}: a reset the scenario does not list`);
       assert.equal(v.findingCount, 1, `${where}: in ${v.findingCount} findings`);
       assert.equal(v.finding?.cause, v.expected!.cause, `${where}: cause`);
-      assert.equal(v.finding?.origin, v.expected!.sender === 'router' ? 'middlebox' : v.expected!.sender, `${where}: origin`);
+      assert.equal(
+        v.finding?.origin,
+        v.expected!.sender === 'router' ? 'middlebox' : v.expected!.sender,
+        `${where}: origin`,
+      );
     }
     for (const f of result.failures) {
-      assert.ok(f.found, `${s.id}/${f.vantage}: failure ${f.expected.cause} of ${f.expected.client} → ${f.expected.server} not found`);
+      assert.ok(
+        f.found,
+        `${s.id}/${f.vantage}: failure ${f.expected.cause} of ${f.expected.client} → ${f.expected.server} not found`,
+      );
     }
     assert.deepEqual(result.unexpectedFailures, [], `${s.id}: failure findings the scenario does not list`);
     const seen = new Set(result.resets.map((r) => `${r.from}|${r.to}`));
     for (const e of s.resets) {
-      assert.ok(seen.has(`${e.from}|${e.to}`), `${s.id}: expected reset ${e.from} → ${e.to} appears in no capture`);
+      assert.ok(
+        seen.has(`${e.from}|${e.to}`),
+        `${s.id}: expected reset ${e.from} → ${e.to} appears in no capture`,
+      );
     }
   });
 }

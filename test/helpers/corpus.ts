@@ -43,7 +43,9 @@ export function corpusEntries(): CorpusEntry[] {
 export function tsharkRstRows(capturePath: string): Record<string, string>[] | null {
   const tsv = `${capturePath}.tshark-rst.tsv`;
   if (!existsSync(tsv)) return null;
-  const lines = readFileSync(tsv, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(tsv, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const header = lines[0].split('\t');
   return lines.slice(1).map((l) => {
     const f = l.split('\t');

@@ -6,8 +6,8 @@ import { TcpFlag } from '../../src/decode/packet-view.ts';
 import type { Finding } from '../../src/explain/finding.ts';
 import { readPackets } from '../../src/pipeline/read-packets.ts';
 import { flagLetters } from '../../src/report/tcp-flags.ts';
-import { expectedOrigin, labScenarios } from './lab.ts';
 import type { LabReset, LabScenario } from './lab.ts';
+import { expectedOrigin, labScenarios } from './lab.ts';
 
 /** One RST packet of one lab capture, with what rstscope said about it and what is true. */
 export interface ResetVerdict {
@@ -77,7 +77,9 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
       const { findings } = await runExplain([path]);
       for (const r of rsts) {
         const expected = s.resets.find((e) => e.from === r.from && e.to === r.to && e.seq === r.seq) ?? null;
-        const holders = findings.filter((f) => f.kind === 'reset' && f.packets.some((p) => p.frame === r.frame));
+        const holders = findings.filter(
+          (f) => f.kind === 'reset' && f.packets.some((p) => p.frame === r.frame),
+        );
         const finding = holders[0] ?? null;
         result.resets.push({
           scenario: s.id,
@@ -89,7 +91,8 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
           finding,
           findingCount: holders.length,
           causeOk: expected !== null && finding !== null && finding.cause === expected.cause,
-          originOk: expected !== null && finding !== null && finding.origin === expectedOrigin(expected.sender),
+          originOk:
+            expected !== null && finding !== null && finding.origin === expectedOrigin(expected.sender),
         });
       }
       for (const f of findings) {
@@ -97,15 +100,27 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
         const listed = (s.failures ?? []).some(
           (e) => e.cause === f.cause && e.client === f.connection.client && e.server === f.connection.server,
         );
-        if (!listed) result.unexpectedFailures.push(`${vantage}: ${f.cause} ${f.connection.client} → ${f.connection.server}`);
+        if (!listed)
+          result.unexpectedFailures.push(
+            `${vantage}: ${f.cause} ${f.connection.client} → ${f.connection.server}`,
+          );
       }
       for (const e of s.failures ?? []) {
         // A failure can only be judged where the connection's packets were captured at all.
         if (!endpoints.has(e.client)) continue;
         // Retransmissions dropped before this vantage point leave nothing to judge here.
-        if (e.cause === 'retransmission-timeout' && !retransmitters.has(e.client) && !retransmitters.has(e.server)) continue;
+        if (
+          e.cause === 'retransmission-timeout' &&
+          !retransmitters.has(e.client) &&
+          !retransmitters.has(e.server)
+        )
+          continue;
         const found = findings.some(
-          (f) => f.kind === 'failure' && f.cause === e.cause && f.connection.client === e.client && f.connection.server === e.server,
+          (f) =>
+            f.kind === 'failure' &&
+            f.cause === e.cause &&
+            f.connection.client === e.client &&
+            f.connection.server === e.server,
         );
         result.failures.push({ scenario: s.id, vantage, expected: e, found });
       }

@@ -30,7 +30,11 @@ export function tsharkAvailable(): boolean {
 export function tsharkMarks(path: string): Map<number, number> {
   const args = ['-n', '-r', path, '-Y', 'tcp', '-T', 'fields', '-e', 'frame.number'];
   for (const [field] of COMPARED) args.push('-e', field);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('tshark', args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const marks = new Map<number, number>();
   for (const line of out.split('\n')) {
     if (line === '') continue;

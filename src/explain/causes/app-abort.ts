@@ -1,6 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
-import { byEndpoint, frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
  * The application closed abortively: SO_LINGER with timeout 0, a crash, or a connection pool
@@ -11,7 +11,8 @@ import type { CauseRule } from './rule.ts';
 export const appAbortRule: CauseRule = (ctx, origin, facts) => {
   const r = ctx.r;
   if (!byEndpoint(ctx, origin) || facts.senderFin !== null) return null;
-  if (r.stateBefore !== 'established' && r.stateBefore !== 'half-closed' && r.stateBefore !== 'partial') return null;
+  if (r.stateBefore !== 'established' && r.stateBefore !== 'half-closed' && r.stateBefore !== 'partial')
+    return null;
   // A TCP-level reason (a closed window, unanswered keep-alives) explains the reset better.
   if (facts.receiverWindowZero || facts.senderKeepAlives.length >= 2) return null;
   const fromSocket = (r.flags & TcpFlag.ACK) !== 0 && (r.senderNextSeq < 0 || r.seq === r.senderNextSeq);
@@ -30,7 +31,13 @@ export const appAbortRule: CauseRule = (ctx, origin, facts) => {
         frames: frames(ctx, r.frame),
       },
       ...(facts.lastPacket !== null
-        ? [{ signal: 'timing', detail: `${seconds(facts.silence)} after the previous packet (frame ${facts.lastPacket.frame})${quiet ? '' : ' of silence'}`, frames: frames(ctx, facts.lastPacket.frame) }]
+        ? [
+            {
+              signal: 'timing',
+              detail: `${seconds(facts.silence)} after the previous packet (frame ${facts.lastPacket.frame})${quiet ? '' : ' of silence'}`,
+              frames: frames(ctx, facts.lastPacket.frame),
+            },
+          ]
         : []),
     ],
     summary: `The ${sender} ${ctx.senderAddress}'s application ended the connection with a reset instead of a normal close (linger 0, a crash, or pool recycling).`,

@@ -1,5 +1,5 @@
-import { frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames, role, seconds } from './rule.ts';
 
 /**
  * The application answered with an error (HTTP 4xx/5xx, SMTP/FTP 4xx/5xx, an SMB error status, a
@@ -10,7 +10,7 @@ export const appErrorRule: CauseRule = (ctx, _origin, facts) => {
   const candidates = [
     { s: ctx.serverSummary, m: ctx.lastServerMessage, fromClient: false },
     { s: ctx.clientSummary, m: ctx.lastClientMessage, fromClient: true },
-  ].filter((x) => x.s !== null && x.s.error && x.m !== null);
+  ].filter((x) => x.s?.error && x.m !== null);
   if (candidates.length === 0) return null;
   const latest = candidates.sort((a, b) => b.m!.frame - a.m!.frame)[0];
   const delay = ctx.r.tsMicros - latest.m!.tsMicros;
@@ -19,7 +19,8 @@ export const appErrorRule: CauseRule = (ctx, _origin, facts) => {
   const newerOther = latest.fromClient ? ctx.lastServerMessage : ctx.lastClientMessage;
   if (newerOther !== null && newerOther.frame > latest.m!.frame && facts.lastPacket !== null) {
     const again = ctx.fromClient ? ctx.clientSummary : ctx.serverSummary;
-    if (again !== null && !again.error && newerOther.fromClient === ctx.fromClient && delay > 5_000_000) return null;
+    if (again !== null && !again.error && newerOther.fromClient === ctx.fromClient && delay > 5_000_000)
+      return null;
   }
   const teller = role(latest.fromClient);
   return {

@@ -1,6 +1,6 @@
 import { seqGeq } from '../../tcp/seq.ts';
-import { byEndpoint, frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
  * The request reached the other side (its TCP acknowledged it) but its application never

@@ -1,5 +1,5 @@
-import { byEndpoint, frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
  * The resetter had already closed (sent its FIN, and its application is gone), then the peer
@@ -9,7 +9,9 @@ import type { CauseRule } from './rule.ts';
 export const dataAfterCloseRule: CauseRule = (ctx, origin, facts) => {
   if (!byEndpoint(ctx, origin) || facts.senderFin === null) return null;
   const fin = facts.senderFin;
-  const late = ctx.before.filter((p) => p.fromClient !== ctx.fromClient && p.len > 0 && p.tsMicros >= fin.tsMicros && p.frame > fin.frame);
+  const late = ctx.before.filter(
+    (p) => p.fromClient !== ctx.fromClient && p.len > 0 && p.tsMicros >= fin.tsMicros && p.frame > fin.frame,
+  );
   if (late.length === 0) return null;
   const first = late[0];
   const sender = role(ctx.fromClient);

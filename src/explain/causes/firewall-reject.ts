@@ -1,6 +1,6 @@
 import { synRejection } from './refused.ts';
-import { frames } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames } from './rule.ts';
 
 /**
  * The SYN's rejection came from a device on the path, not the server: the reset's TTL, IP ID or

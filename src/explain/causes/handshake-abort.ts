@@ -1,6 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
-import { byEndpoint, frames, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, seconds } from './rule.ts';
 
 /**
  * The client resets the server's SYN-ACK instead of completing the handshake: it gave up on the
@@ -21,7 +21,7 @@ export const handshakeAbortRule: CauseRule = (ctx, origin) => {
     evidence: [
       {
         signal: 'handshake',
-        detail: `the SYN-ACK (frame ${synAck.frame}) was answered by a reset from the client after ${seconds(delay)}${stateless ? ', without ACK and with seq = the SYN-ACK\'s ack: the client\'s kernel had no socket for it (typical of a SYN scan)' : ''}`,
+        detail: `the SYN-ACK (frame ${synAck.frame}) was answered by a reset from the client after ${seconds(delay)}${stateless ? ", without ACK and with seq = the SYN-ACK's ack: the client's kernel had no socket for it (typical of a SYN scan)" : ''}`,
         frames: frames(ctx, synAck.frame, r.frame),
       },
     ],

@@ -1,5 +1,5 @@
-import { byEndpoint, frames, role } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role } from './rule.ts';
 
 /**
  * Keep-alive probes (an empty or 1-byte segment at next-expected − 1, RFC 9293 §3.8.4) went
@@ -17,7 +17,10 @@ export const keepaliveTimeoutRule: CauseRule = (ctx, origin, facts) => {
     evidence: [
       {
         signal: 'keep-alive',
-        detail: `${probes.length} keep-alive probes from the ${sender} got no answer (frames ${probes.map((p) => p.frame).slice(0, 8).join(', ')}), then the ${sender} reset`,
+        detail: `${probes.length} keep-alive probes from the ${sender} got no answer (frames ${probes
+          .map((p) => p.frame)
+          .slice(0, 8)
+          .join(', ')}), then the ${sender} reset`,
         frames: frames(ctx, ...probes.slice(0, 8).map((p) => p.frame), ctx.r.frame),
       },
     ],

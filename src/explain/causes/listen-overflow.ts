@@ -1,6 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
-import { byEndpoint, frames } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames } from './rule.ts';
 
 /**
  * The server resets a handshake it just completed, before any data: its accept queue was full
@@ -18,9 +18,15 @@ export const listenOverflowRule: CauseRule = (ctx, origin, facts) => {
   if (r.tsMicros - clientAck.tsMicros > 1_000_000) return null;
   const burst = ctx.sketches
     .betweenHosts(ctx.c.capture, ctx.receiverAddress, ctx.senderAddress)
-    .filter((s) => s.serverPort === ctx.c.server.port && Math.abs(s.start - ctx.c.startTs) < 1_000_000).length;
+    .filter(
+      (s) => s.serverPort === ctx.c.server.port && Math.abs(s.start - ctx.c.startTs) < 1_000_000,
+    ).length;
   const others = ctx.sketches.all.filter(
-    (s) => s.capture === ctx.c.capture && s.serverPort === ctx.c.server.port && s.server === ctx.senderAddress && Math.abs(s.start - ctx.c.startTs) < 1_000_000,
+    (s) =>
+      s.capture === ctx.c.capture &&
+      s.serverPort === ctx.c.server.port &&
+      s.server === ctx.senderAddress &&
+      Math.abs(s.start - ctx.c.startTs) < 1_000_000,
   ).length;
   const concurrent = Math.max(burst, others);
   return {

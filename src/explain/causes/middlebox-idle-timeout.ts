@@ -1,5 +1,5 @@
-import { frames, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames, seconds } from './rule.ts';
 
 /**
  * A stateful firewall, NAT or load balancer dropped an idle connection from its table and
@@ -18,7 +18,10 @@ export const middleboxIdleTimeoutRule: CauseRule = (ctx, origin, facts) => {
   const quick = r.tsMicros - t.tsMicros < 1_000_000;
   return {
     cause: 'middlebox-idle-timeout',
-    confidence: Math.min(0.95, 0.4 + 0.35 * origin.confidence + (idle > 60_000_000 ? 0.15 : 0.05) + (quick ? 0.05 : 0)),
+    confidence: Math.min(
+      0.95,
+      0.4 + 0.35 * origin.confidence + (idle > 60_000_000 ? 0.15 : 0.05) + (quick ? 0.05 : 0),
+    ),
     severity: 'problem',
     evidence: [
       {

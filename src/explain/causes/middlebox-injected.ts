@@ -1,5 +1,5 @@
-import { frames } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames } from './rule.ts';
 
 /**
  * A device on the path forged the reset in the middle of a live connection (censorship, IPS,
@@ -17,7 +17,11 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
     cause: 'middlebox-injected',
     confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0)),
     severity: 'security',
-    evidence: reasons.map((v) => ({ signal: v.signal, detail: v.detail, frames: v.frames.length > 0 ? v.frames : frames(ctx, ctx.r.frame) })),
+    evidence: reasons.map((v) => ({
+      signal: v.signal,
+      detail: v.detail,
+      frames: v.frames.length > 0 ? v.frames : frames(ctx, ctx.r.frame),
+    })),
     summary: `A device on the path between ${ctx.clientLabel} and ${ctx.serverLabel} forged this reset; the host whose address it carries did not send it.`,
     nextStep: `Look for an IPS, firewall or filtering device between the hosts that resets connections (its logs at ${new Date(Math.floor(ctx.r.tsMicros / 1000)).toISOString()}); a capture at the ${ctx.fromClient ? 'client' : 'server'} would prove the reset never left it.`,
   };

@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import { seqDiff } from '../../tcp/seq.ts';
-import { frames, role } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames, role } from './rule.ts';
 
 /**
  * A reset the receiver must ignore: its sequence number is outside the receive window (RFC 9293
@@ -16,7 +16,9 @@ export const outOfWindowRule: CauseRule = (ctx, origin) => {
   if (d === 0) return null;
   const win = r.receiverWindow >= 0 ? r.receiverWindow * 2 ** Math.max(0, r.receiverWindowScale) : 65535;
   const inWindow = d > 0 && d < win;
-  const continued = ctx.after.some((p) => (p.flags & TcpFlag.RST) === 0 && (p.len > 0 || p.fromClient !== ctx.fromClient));
+  const continued = ctx.after.some(
+    (p) => (p.flags & TcpFlag.RST) === 0 && (p.len > 0 || p.fromClient !== ctx.fromClient),
+  );
   if (!continued) return null;
   const peer = role(!ctx.fromClient);
   const forged = origin.origin === 'middlebox';

@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { frames, seconds } from './rule.ts';
 import type { Candidate, CauseRule } from './rule.ts';
+import { frames, seconds } from './rule.ts';
 
 /**
  * A SYN answered by RST/ACK acknowledging ISN+1: the destination's stack has no listener on that
@@ -14,7 +14,7 @@ export function synRejection(ctx: ResetContext): { synFrame: number; delay: numb
   if (r.stateBefore !== 'syn-sent') return null;
   const syn = [...ctx.before].reverse().find((p) => p.fromClient && (p.flags & TcpFlag.SYN) !== 0);
   if (syn === undefined) return null;
-  const acksSyn = (r.flags & TcpFlag.ACK) !== 0 && r.ack === ((ctx.c.client.isn + 1) >>> 0);
+  const acksSyn = (r.flags & TcpFlag.ACK) !== 0 && r.ack === (ctx.c.client.isn + 1) >>> 0;
   if (!acksSyn && (r.flags & TcpFlag.ACK) !== 0) return null;
   return { synFrame: syn.frame, delay: r.tsMicros - syn.tsMicros };
 }

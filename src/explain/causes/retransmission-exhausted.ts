@@ -1,5 +1,5 @@
-import { byEndpoint, frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
  * The sender retransmitted one segment again and again without an acknowledgement, then gave up

@@ -1,5 +1,5 @@
-import { frames } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames } from './rule.ts';
 
 /**
  * A reset during or after a graceful close with no data pending: one side finishes the close
@@ -9,7 +9,12 @@ import type { CauseRule } from './rule.ts';
 export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
   if (facts.senderFin === null && facts.receiverFin === null) return null;
   const fin = facts.receiverFin ?? facts.senderFin!;
-  const dataAfterFin = ctx.before.some((p) => p.len > 0 && p.frame > fin.frame && p.fromClient !== (fin === facts.senderFin ? ctx.fromClient : !ctx.fromClient));
+  const dataAfterFin = ctx.before.some(
+    (p) =>
+      p.len > 0 &&
+      p.frame > fin.frame &&
+      p.fromClient !== (fin === facts.senderFin ? ctx.fromClient : !ctx.fromClient),
+  );
   if (dataAfterFin) return null;
   const both = facts.senderFin !== null && facts.receiverFin !== null;
   return {
@@ -23,7 +28,8 @@ export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
         frames: frames(ctx, facts.senderFin?.frame, facts.receiverFin?.frame, ctx.r.frame),
       },
     ],
-    summary: 'The reset came during or after a normal FIN close with no data outstanding: the connection was already ending.',
+    summary:
+      'The reset came during or after a normal FIN close with no data outstanding: the connection was already ending.',
     nextStep: 'Nothing to do unless the application reports errors at close time.',
   };
 };

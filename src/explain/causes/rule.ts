@@ -1,5 +1,5 @@
-import type { Cause, Evidence, OriginVerdict, Severity } from '../finding.ts';
 import type { ResetFacts } from '../facts.ts';
+import type { Cause, Evidence, OriginVerdict, Severity } from '../finding.ts';
 import type { ResetContext } from '../reset-context.ts';
 
 /**
@@ -24,7 +24,10 @@ export function byEndpoint(ctx: ResetContext, origin: OriginVerdict): boolean {
   return origin.origin === role(ctx.fromClient) || origin.origin === 'unknown';
 }
 
-export function frames(ctx: ResetContext, ...numbers: (number | null | undefined)[]): { capture: number; frame: number }[] {
+export function frames(
+  ctx: ResetContext,
+  ...numbers: (number | null | undefined)[]
+): { capture: number; frame: number }[] {
   const out: { capture: number; frame: number }[] = [];
   for (const n of numbers) if (typeof n === 'number' && n > 0) out.push({ capture: ctx.c.capture, frame: n });
   return out;

@@ -1,6 +1,6 @@
 import { handshakeAbortRule } from './handshake-abort.ts';
-import { frames } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames } from './rule.ts';
 
 const SMB_PORTS = [445, 139];
 
@@ -11,7 +11,9 @@ const SMB_PORTS = [445, 139];
 export const smbPortRaceRule: CauseRule = (ctx, origin, facts) => {
   const port = ctx.c.server.port;
   if (!SMB_PORTS.includes(port) || !ctx.fromClient) return null;
-  const early = ctx.r.stateBefore === 'syn-received' || (ctx.r.stateBefore === 'established' && facts.lastSenderData === null && facts.lastReceiverData === null);
+  const early =
+    ctx.r.stateBefore === 'syn-received' ||
+    (ctx.r.stateBefore === 'established' && facts.lastSenderData === null && facts.lastReceiverData === null);
   if (!early) return null;
   const other = port === 445 ? 139 : 445;
   const siblings = ctx.sketches

@@ -1,6 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
-import { frames, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { frames, seconds } from './rule.ts';
 
 /**
  * A new SYN on a 4-tuple that was closed moments ago: the server still holds it in TIME_WAIT
@@ -18,7 +18,13 @@ export const timeWaitReuseRule: CauseRule = (ctx) => {
   );
   if (syn === undefined || strayAck === undefined) return null;
   const previous = ctx.sketches
-    .onTuple(c.capture, ctx.fromClient ? ctx.senderAddress : ctx.receiverAddress, c.client.port, ctx.fromClient ? ctx.receiverAddress : ctx.senderAddress, c.server.port)
+    .onTuple(
+      c.capture,
+      ctx.fromClient ? ctx.senderAddress : ctx.receiverAddress,
+      c.client.port,
+      ctx.fromClient ? ctx.receiverAddress : ctx.senderAddress,
+      c.server.port,
+    )
     .filter((s) => s.id !== c.id && s.end <= c.startTs);
   const prev = previous.length > 0 ? previous[previous.length - 1] : null;
   const gap = prev === null ? -1 : c.startTs - prev.end;

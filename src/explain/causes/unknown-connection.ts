@@ -1,6 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
-import { byEndpoint, frames, role, seconds } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
  * A host answers a segment of a connection it no longer has: its stack replies as RFC 9293
@@ -17,7 +17,8 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   if (!stateless) return null;
   const t = ctx.trigger!;
   const idle = facts.idleBeforeTrigger;
-  const senderSilent = facts.lastSenderData === null || t.tsMicros - facts.lastSenderData.tsMicros > 5_000_000;
+  const senderSilent =
+    facts.lastSenderData === null || t.tsMicros - facts.lastSenderData.tsMicros > 5_000_000;
   let confidence = 0.55;
   if (idle > 30_000_000) confidence += 0.2;
   if (r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq) confidence += 0.1;
@@ -34,10 +35,22 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
         frames: frames(ctx, t.frame, r.frame),
       },
       ...(idle > 1_000_000
-        ? [{ signal: 'idle', detail: `the connection was idle for ${seconds(idle)} before frame ${t.frame}`, frames: frames(ctx, t.frame) }]
+        ? [
+            {
+              signal: 'idle',
+              detail: `the connection was idle for ${seconds(idle)} before frame ${t.frame}`,
+              frames: frames(ctx, t.frame),
+            },
+          ]
         : []),
       ...(senderSilent && r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq
-        ? [{ signal: 'seq', detail: `the reset's seq ${r.seq} is not where the ${sender}'s own stream stood (${r.senderNextSeq})`, frames: frames(ctx, r.frame) }]
+        ? [
+            {
+              signal: 'seq',
+              detail: `the reset's seq ${r.seq} is not where the ${sender}'s own stream stood (${r.senderNextSeq})`,
+              frames: frames(ctx, r.frame),
+            },
+          ]
         : []),
     ],
     summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${role(!ctx.fromClient)}'s segment with a reset: its state was lost (restart, crash, failover or an address taken over).`,

@@ -1,5 +1,5 @@
-import { byEndpoint, frames, role } from './rule.ts';
 import type { CauseRule } from './rule.ts';
+import { byEndpoint, frames, role } from './rule.ts';
 
 /**
  * The receiver kept its window at zero (its application stopped reading); the sender probed the

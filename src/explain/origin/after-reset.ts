@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * The purported sender keeps talking after "its" reset. A stack that sent a reset has destroyed
@@ -18,7 +18,11 @@ export function afterResetScorer(ctx: ResetContext): OriginVote[] {
   if (data.length > 0) {
     const first = data[0];
     const what =
-      (first.flags & TcpFlag.SYN) !== 0 ? 'a SYN-ACK' : (first.flags & TcpFlag.FIN) !== 0 ? 'a FIN' : `${first.len} bytes of data`;
+      (first.flags & TcpFlag.SYN) !== 0
+        ? 'a SYN-ACK'
+        : (first.flags & TcpFlag.FIN) !== 0
+          ? 'a FIN'
+          : `${first.len} bytes of data`;
     return [
       {
         origin: 'middlebox',

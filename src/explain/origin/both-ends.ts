@@ -1,6 +1,6 @@
 import type { ResetContext } from '../reset-context.ts';
-import { ref } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref } from './vote.ts';
 
 /**
  * Resets toward both ends at the same moment. Two stacks do not decide to abort the same

@@ -1,6 +1,6 @@
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * Header details a real stack would not produce on this connection: reserved bits set, or an

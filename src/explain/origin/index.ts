@@ -32,7 +32,13 @@ const PRIOR = 1;
  */
 export function decideOrigin(ctx: ResetContext, extra: OriginVote[] = []): OriginVerdict {
   const votes: OriginVote[] = [
-    { origin: senderRole(ctx), weight: PRIOR, signal: 'address', detail: `the reset carries the ${senderRole(ctx)}'s address`, frames: [] },
+    {
+      origin: senderRole(ctx),
+      weight: PRIOR,
+      signal: 'address',
+      detail: `the reset carries the ${senderRole(ctx)}'s address`,
+      frames: [],
+    },
   ];
   for (const s of SCORERS) votes.push(...s(ctx));
   votes.push(...extra);

@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * IPv4 identification continuity. A connected socket's packets carry a per-socket counter, so a
@@ -13,7 +13,9 @@ import type { OriginVote } from './vote.ts';
 export function ipIdScorer(ctx: ResetContext): OriginVote[] {
   const r = ctx.r;
   if (r.ipId < 0) return [];
-  const own = ctx.before.filter((p) => p.fromClient === ctx.fromClient && (p.flags & TcpFlag.RST) === 0 && p.ipId >= 0);
+  const own = ctx.before.filter(
+    (p) => p.fromClient === ctx.fromClient && (p.flags & TcpFlag.RST) === 0 && p.ipId >= 0,
+  );
   const frames = [ref(ctx, r.frame)];
   if (own.length === 0) return [];
   const last = own[own.length - 1];

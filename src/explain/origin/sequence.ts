@@ -1,8 +1,8 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import { seqDiff } from '../../tcp/seq.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * Sequence plausibility: a stack resetting its own connection uses its own next sequence number;

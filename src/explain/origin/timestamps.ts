@@ -1,7 +1,7 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * TCP timestamps (RFC 7323): a host's TSval is one clock that only moves forward, at 1 ms to
@@ -43,7 +43,7 @@ export function timestampScorer(ctx: ResetContext): OriginVote[] {
   // Allow the clock to advance up to 1 tick per µs of elapsed time (1 MHz: far above any real
   // rate) plus a small slack, in either direction of modular distance.
   const elapsed = Math.abs(r.tsMicros - near.tsMicros);
-  const distance = Math.abs(((r.tsVal - near.tsVal!) | 0));
+  const distance = Math.abs((r.tsVal - near.tsVal!) | 0);
   const allowed = elapsed + 1000;
   if (distance > allowed) {
     return [

@@ -1,6 +1,6 @@
 import type { ResetContext } from '../reset-context.ts';
-import { ref } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref } from './vote.ts';
 
 /**
  * Arrival time against the round trip. At a capture next to the receiver, an answer from the far
@@ -10,7 +10,8 @@ import type { OriginVote } from './vote.ts';
 export function timingScorer(ctx: ResetContext): OriginVote[] {
   const t = ctx.trigger;
   if (t === null || ctx.rtt <= 0 || ctx.triggerMatch === 'last-from-peer') return [];
-  const receiverIsLocal = (ctx.vantage === 'client' && !ctx.fromClient) || (ctx.vantage === 'server' && ctx.fromClient);
+  const receiverIsLocal =
+    (ctx.vantage === 'client' && !ctx.fromClient) || (ctx.vantage === 'server' && ctx.fromClient);
   if (!receiverIsLocal) return [];
   const delay = ctx.r.tsMicros - t.tsMicros;
   if (delay < 0) return [];

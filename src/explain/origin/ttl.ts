@@ -1,8 +1,8 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
 import { hopsFromTtl, initialTtl } from '../host-profiles.ts';
 import type { ResetContext } from '../reset-context.ts';
-import { ref, senderRole } from './vote.ts';
 import type { OriginVote } from './vote.ts';
+import { ref, senderRole } from './vote.ts';
 
 /**
  * TTL / hop limit against the purported sender's other packets. Packets of one host reach one
@@ -33,7 +33,15 @@ export function ttlScorer(ctx: ResetContext): OriginVote[] {
   }
   const diff = r.ttl - expected;
   if (diff === 0) {
-    return [{ origin: role, weight: 2, signal: 'ttl', detail: `TTL ${r.ttl} equals ${source} (${expected})`, frames }];
+    return [
+      {
+        origin: role,
+        weight: 2,
+        signal: 'ttl',
+        detail: `TTL ${r.ttl} equals ${source} (${expected})`,
+        frames,
+      },
+    ];
   }
   if (Math.abs(diff) === 1 && initialTtl(r.ttl) === initialTtl(expected) && hopsFromTtl(r.ttl) !== 0) {
     // One hop of difference can be a route change; weak either way.
