@@ -95,5 +95,5 @@ function mayHaveFailed(c: Connection): boolean {
   if (c.client.isn >= 0 && c.server.packets === 0) return true;
   if (c.retransmissions !== null) return true;
   const last = c.messages?.messages[c.messages.messages.length - 1];
-  return last?.fromClient;
+  return last?.fromClient === true;
 }
