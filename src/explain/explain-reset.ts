@@ -6,6 +6,7 @@ import type { ResetRecord } from '../tcp/reset-record.ts';
 import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import { factsOf } from './facts.ts';
+import { ladderOf } from './ladder.ts';
 import type { Alternative, Finding } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { decideOrigin } from './origin/index.ts';
@@ -120,6 +121,12 @@ export function explainResetGroup(
     evidence: [...chosen.evidence, ...originEvidence],
     alternatives,
     traceback: tracebackOf(ctx, facts),
+    ladder: ladderOf(
+      c,
+      [...ctx.before, ...group.map((g) => g.history.packets().at(-1)!).filter((p) => p !== undefined), ...ctx.after],
+      new Set(group.map((g) => g.frame)),
+      ctx.r.history.hasGap,
+    ),
     summary: chosen.summary,
     nextStep: chosen.nextStep,
   };

@@ -133,6 +133,12 @@ export interface Finding {
   evidence: Evidence[];
   alternatives: Alternative[];
   traceback?: Traceback;
+  /**
+   * The connection's packets around the finding, in capture order (bounded: the handshake, the
+   * last packets before, the finding's own packets, a few after) — what a ladder diagram draws.
+   * `gapBefore` on a packet means packets were left out just before it.
+   */
+  ladder?: (PacketBrief & { win: number; ttl: number; mark?: 'reset' | 'finding'; gapBefore?: boolean })[];
   app?: { request?: string; response?: string; error?: boolean };
   summary: string;
   nextStep: string;

@@ -1,0 +1,47 @@
+import { summarizePayload } from '../app/index.ts';
+import { TcpFlag } from '../decode/packet-view.ts';
+import { flagLetters } from '../report/tcp-flags.ts';
+import { epochNumber } from '../report/time.ts';
+import type { Connection } from '../tcp/connection.ts';
+import type { LoggedPacket } from '../tcp/packet-log.ts';
+import { HEAD } from '../tcp/packet-log.ts';
+import type { Finding } from './finding.ts';
+
+type Rung = NonNullable<Finding['ladder']>[number];
+
+/**
+ * The packets a ladder diagram draws for a finding: the kept history of the connection (its
+ * first packets and the latest ones), marked where the bounded history skipped packets, with the
+ * finding's own packets highlighted and one-line application summaries on message starts.
+ */
+export function ladderOf(c: Connection, packets: LoggedPacket[], highlight: ReadonlySet<number>, skippedAfterHead: boolean): Rung[] {
+  const starts = new Map<number, string>();
+  for (const m of c.messages?.messages ?? []) {
+    const s = m.bytes.length > 0 ? summarizePayload(m.bytes, 0, m.bytes.length, { serverPort: c.server.port, fromClient: m.fromClient }) : null;
+    if (s !== null) starts.set(m.frame, s.text);
+  }
+  const seen = new Set<number>();
+  const rungs: Rung[] = [];
+  packets.forEach((p, i) => {
+    if (seen.has(p.frame)) return;
+    seen.add(p.frame);
+    const rung: Rung = {
+      capture: c.capture,
+      frame: p.frame,
+      ts: epochNumber(p.tsMicros),
+      from: p.fromClient ? 'client' : 'server',
+      flags: flagLetters(p.flags),
+      seq: p.seq,
+      ack: p.ack,
+      len: p.len,
+      win: p.window,
+      ttl: p.ttl,
+    };
+    const app = starts.get(p.frame);
+    if (app !== undefined) rung.app = app;
+    if (highlight.has(p.frame)) rung.mark = (p.flags & TcpFlag.RST) !== 0 ? 'reset' : 'finding';
+    if (skippedAfterHead && i === HEAD) rung.gapBefore = true;
+    rungs.push(rung);
+  });
+  return rungs;
+}
