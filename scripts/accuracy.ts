@@ -5,7 +5,11 @@
  */
 import { labAccuracy } from '../test/helpers/lab-accuracy.ts';
 
-const results = await labAccuracy(process.argv.slice(2).length > 0 ? process.argv.slice(2) : undefined);
+const args = process.argv.slice(2);
+const together = args.includes('--together');
+const ids = args.filter((a) => !a.startsWith('--'));
+const results = await labAccuracy(ids.length > 0 ? ids : undefined, together);
+console.log(together ? 'all captures of a scenario analysed together (several vantage points)' : 'each capture analysed alone');
 let total = 0;
 let cause = 0;
 let origin = 0;

@@ -173,21 +173,19 @@ function handshakes(
   carry: number,
   emit: Emit,
 ): number {
-  let j = frag + Math.min(carry, recordEnd - frag);
-  if (carry > recordEnd - frag) return carry - (recordEnd - frag);
-  let first = true;
+  if (carry >= recordEnd - frag) return carry - (recordEnd - frag);
+  let j = frag + carry;
+  if (!plausibleHandshakes(d, j, recordEnd, fragEnd)) {
+    // Protected bytes: a Finished whose ChangeCipherSpec was in an earlier segment, or a
+    // renegotiation under encryption.
+    emit('encrypted handshake message', 'EncryptedHandshake');
+    return 0;
+  }
   while (j < recordEnd) {
     const type = u8(d, j, fragEnd);
     if (type < 0) return 0; // not captured
     const length = u24be(d, j + 1, fragEnd);
-    const name = handshakeName(type);
-    if (name === undefined || length > MAX_HANDSHAKE) {
-      // Not a handshake header: protected bytes (e.g. a Finished whose ChangeCipherSpec was in
-      // an earlier segment).
-      if (first) emit('encrypted handshake message', 'EncryptedHandshake');
-      return 0;
-    }
-    first = false;
+    const name = handshakeName(type) ?? 'handshake';
     if (length < 0) {
       emit(`${name} (truncated)`, name);
       return 0;
@@ -205,6 +203,26 @@ function handshakes(
     j = messageEnd;
   }
   return 0;
+}
+
+/**
+ * The captured part of a handshake record, d[j, min(recordEnd, fragEnd)), reads as a chain of
+ * handshake headers with known types that ends exactly at the record's end or runs past it (a
+ * message continued in the next record). An encrypted Finished fails this almost always: its
+ * first bytes are an explicit nonce or ciphertext. A HelloRequest is empty (RFC 5246 §7.4.1.1),
+ * which rules out the all-zero nonce of a first AES-GCM record.
+ */
+function plausibleHandshakes(d: Uint8Array, j: number, recordEnd: number, fragEnd: number): boolean {
+  const stop = Math.min(recordEnd, fragEnd);
+  for (let n = 0; j < stop && n < 64; n++) {
+    const type = d[j];
+    const length = u24be(d, j + 1, fragEnd);
+    if (handshakeName(type) === undefined || length > MAX_HANDSHAKE) return false;
+    if (length < 0) return true; // header cut by the capture: nothing contradicts it
+    if (type === 0 && (length !== 0 || recordEnd - j !== 4)) return false;
+    j += 4 + length;
+  }
+  return true;
 }
 
 /**

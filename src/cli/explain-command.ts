@@ -49,6 +49,23 @@ export async function runExplain(
     },
   });
   const findings = analysis.finish();
+  const vantages = analysis.vantages;
+  if (vantages !== null) {
+    for (const v of vantages) {
+      const info = infos.find((i) => i.index === v.capture);
+      if (info === undefined) continue;
+      info.vantage = v.vantage;
+      if (v.clock !== null) {
+        info.clock = {
+          reference: v.clock.reference,
+          offset: round6(v.clock.offset),
+          uncertainty: round6(v.clock.uncertainty),
+          driftPpm: v.clock.driftPpm === null ? null : Math.round(v.clock.driftPpm * 10) / 10,
+          matchedConnections: v.clock.matchedConnections,
+        };
+      }
+    }
+  }
   return { captures: infos, findings, problemsExit: reportCaptureProblems(results.map((r) => r.summary)) };
 }
 
@@ -56,7 +73,8 @@ export async function runExplain(
 export async function explainCommand(paths: string[], options: ExplainOptions): Promise<number> {
   const keep = findingFilter(options);
   const out = new Output();
-  if (options.ndjson) {
+  // Several captures are correlated at the end, so their findings cannot stream earlier.
+  if (options.ndjson && paths.length === 1) {
     // Stream findings as connections end; patterns (which need them all) come at the end.
     const seen = new Set<Finding>();
     const { findings, problemsExit } = await runExplain(paths, {
@@ -75,10 +93,15 @@ export async function explainCommand(paths: string[], options: ExplainOptions): 
   }
   const { captures, findings, problemsExit } = await runExplain(paths);
   const selected = findings.filter(keep);
-  if (options.json) out.line(explainDocument(captures, selected));
+  if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
+  else if (options.json) out.line(explainDocument(captures, selected));
   else for (const line of explainText(captures, selected, options.color ?? false)) out.line(line);
   out.flush();
   return problemsExit || exitFor(selected);
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 function exitFor(findings: Finding[]): number {

@@ -4,6 +4,10 @@ import { failureOf } from './failures.ts';
 import type { Finding } from './finding.ts';
 import { SEVERITY_RANK } from './finding.ts';
 import { HostProfiles } from './host-profiles.ts';
+import type { CaptureVantage } from './multi/cross-check.ts';
+import { VantageIndex } from './multi/cross-check.ts';
+import type { FindingSource } from './multi/merge.ts';
+import { mergeAcrossCaptures } from './multi/merge.ts';
 import { findPatterns } from './patterns.ts';
 import { SketchIndex, sketchOf } from './sketch.ts';
 
@@ -29,6 +33,9 @@ export class Analysis {
   private readonly options: AnalysisOptions;
   /** Last timestamp seen per capture (µs), to judge silences that run to the end of the capture. */
   private readonly captureEnd = new Map<number, number>();
+  private readonly sources = new Map<Finding, FindingSource>();
+  private vantageIndex: VantageIndex | null = null;
+  private captureCount = 0;
 
   constructor(options: AnalysisOptions = {}) {
     this.options = options;
@@ -36,8 +43,9 @@ export class Analysis {
 
   /** Tracker listener: a connection left the flow table. */
   connectionEnded(c: Connection): void {
-    this.hosts.add(c.client);
-    this.hosts.add(c.server);
+    if (c.capture + 1 > this.captureCount) this.captureCount = c.capture + 1;
+    this.hosts.add(c.capture, c.client);
+    this.hosts.add(c.capture, c.server);
     this.sketches.add(sketchOf(c));
     const end = this.captureEnd.get(c.capture) ?? 0;
     if (c.lastTs > end) this.captureEnd.set(c.capture, c.lastTs);
@@ -53,10 +61,15 @@ export class Analysis {
 
   /** All findings: resets and failures, then patterns; most severe first; ids assigned. */
   finish(): Finding[] {
+    // Several captures: find the connections they share and align their clocks first, so each
+    // reset can be checked against the capture nearest the host it claims to come from.
+    if (this.captureCount > 1) this.vantageIndex = new VantageIndex(this.sketches.all, this.captureCount);
     for (const c of this.pending) this.explain(c);
     this.pending.length = 0;
-    const drafts = findPatterns(this.findings, this.sketches);
-    const all = [...this.findings, ...drafts.map((d) => d.finding)];
+    let findings = this.findings;
+    if (this.vantageIndex?.overlapping) findings = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
+    const drafts = findPatterns(findings, this.sketches);
+    const all = [...findings, ...drafts.map((d) => d.finding)];
     all.sort(
       (a, b) =>
         SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
@@ -71,10 +84,18 @@ export class Analysis {
     return all;
   }
 
+  /** Where each capture sits and its clock offset (several overlapping captures only). */
+  get vantages(): CaptureVantage[] | null {
+    return this.vantageIndex?.overlapping ? this.vantageIndex.captures : null;
+  }
+
   private explain(c: Connection): void {
     if (c.resets !== null) {
-      for (const group of resetGroups(c.resets))
-        this.emit(explainResetGroup(c, group, this.hosts, this.sketches));
+      for (const group of resetGroups(c.resets)) {
+        const f = explainResetGroup(c, group, this.hosts, this.sketches, this.vantageIndex);
+        this.sources.set(f, { capture: c.capture, connectionId: c.id, tsMicros: group[0].tsMicros });
+        this.emit(f);
+      }
     }
     const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs);
     if (failure !== null) this.emit(failure);

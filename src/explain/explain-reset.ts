@@ -6,11 +6,14 @@ import type { ResetRecord } from '../tcp/reset-record.ts';
 import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import { factsOf } from './facts.ts';
+import type { ResetFacts } from './facts.ts';
 import { ladderOf } from './ladder.ts';
-import type { Alternative, Finding } from './finding.ts';
+import type { Alternative, Finding, OriginVerdict } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { decideOrigin } from './origin/index.ts';
 import { buildResetContext } from './reset-context.ts';
+import type { ResetContext } from './reset-context.ts';
+import type { VantageIndex } from './multi/cross-check.ts';
 import type { SketchIndex } from './sketch.ts';
 import { tracebackOf } from './traceback.ts';
 import { vantageOf } from './vantage.ts';
@@ -65,16 +68,13 @@ export function explainResetGroup(
   group: ResetRecord[],
   hosts: HostProfiles,
   sketches: SketchIndex,
+  vantages: VantageIndex | null = null,
 ): Finding {
   const ctx = buildResetContext(c, group, hosts, sketches, vantageOf(c));
-  const origin = decideOrigin(ctx);
   const facts = factsOf(ctx);
-  const proposals: Candidate[] = [];
-  for (const rule of RESET_RULES) {
-    const p = rule(ctx, origin, facts);
-    if (p !== null) proposals.push(p);
-  }
-  proposals.sort((a, b) => b.confidence - a.confidence);
+  const cross = vantages?.check(ctx) ?? null;
+  const origin = decideOrigin(ctx, cross?.votes ?? []);
+  const proposals = propose(ctx, origin, facts);
   let chosen = proposals[0];
   if (chosen === undefined || chosen.confidence < 0.35) {
     chosen = {
@@ -107,6 +107,26 @@ export function explainResetGroup(
     .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
   const severity =
     origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
+  // What the other vantage points changed, compared with this capture alone (they may only
+  // correct the origin or raise confidence, and the finding says so).
+  let singleCapture: Finding['singleCapture'];
+  const vantageEvidence = cross?.evidence ?? [];
+  if (cross !== null && cross.votes.length > 0) {
+    const alone = decideOrigin(ctx);
+    const aloneCause = propose(ctx, alone, facts)[0];
+    if (alone.origin !== origin.origin || (aloneCause?.cause ?? 'unexplained') !== chosen.cause) {
+      singleCapture = {
+        origin: alone.origin,
+        cause: aloneCause?.cause ?? 'unexplained',
+        confidence: round(aloneCause?.confidence ?? 0.2),
+      };
+      vantageEvidence.push({
+        signal: 'vantage-change',
+        detail: `with this capture alone: ${singleCapture.cause} from ${alone.origin} (${singleCapture.confidence}); the other captures make it ${chosen.cause} from ${origin.origin}`,
+        frames: [],
+      });
+    }
+  }
   const finding: Finding = {
     id: 0,
     kind: 'reset',
@@ -115,10 +135,10 @@ export function explainResetGroup(
     confidence: round(chosen.confidence),
     origin: origin.origin,
     originDetail: origin,
-    packets: group.map((g) => ({ capture: c.capture, frame: g.frame })),
+    packets: [...group.map((g) => ({ capture: c.capture, frame: g.frame })), ...(cross?.elsewhere ?? [])],
     connection: connectionRef(c),
     time: epochNumber(ctx.r.tsMicros),
-    evidence: [...chosen.evidence, ...originEvidence],
+    evidence: [...chosen.evidence, ...originEvidence, ...vantageEvidence],
     alternatives,
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
@@ -130,12 +150,22 @@ export function explainResetGroup(
     summary: chosen.summary,
     nextStep: chosen.nextStep,
   };
+  if (singleCapture !== undefined) finding.singleCapture = singleCapture;
   const app: Finding['app'] = {};
   if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
   if (ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
   if (ctx.clientSummary?.error || ctx.serverSummary?.error) app.error = true;
   if (app.request !== undefined || app.response !== undefined) finding.app = app;
   return finding;
+}
+
+function propose(ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts): Candidate[] {
+  const proposals: Candidate[] = [];
+  for (const rule of RESET_RULES) {
+    const p = rule(ctx, origin, facts);
+    if (p !== null) proposals.push(p);
+  }
+  return proposals.sort((a, b) => b.confidence - a.confidence);
 }
 
 export function connectionRef(c: Connection): Finding['connection'] {

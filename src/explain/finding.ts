@@ -142,6 +142,8 @@ export interface Finding {
   app?: { request?: string; response?: string; error?: boolean };
   summary: string;
   nextStep: string;
+  /** Set when other vantage points changed the verdict: what this capture alone said. */
+  singleCapture?: { origin: Origin; cause: Cause; confidence: number };
   /** Pattern findings: the findings they group. */
   related?: number[];
   /** Pattern details (counts, period…). */

@@ -21,12 +21,16 @@ export interface HostProfile {
 export class HostProfiles {
   private readonly hosts = new Map<string, HostProfile>();
 
-  /** Fold one side of an ended connection into its host's profile. */
-  add(ep: Endpoint): void {
+  /**
+   * Fold one side of an ended connection into its host's profile. Profiles are per capture: the
+   * same host arrives with different TTLs at different vantage points.
+   */
+  add(capture: number, ep: Endpoint): void {
     const nonReset = ep.packets - ep.rstCount;
     if (nonReset <= 0) return;
     const address = formatAddress(ep.ipVersion, ep.address);
-    let h = this.hosts.get(address);
+    const key = `${capture}|${address}`;
+    let h = this.hosts.get(key);
     if (h === undefined) {
       h = {
         address,
@@ -37,7 +41,7 @@ export class HostProfiles {
         withTimestamp: 0,
         connections: 0,
       };
-      this.hosts.set(address, h);
+      this.hosts.set(key, h);
     }
     h.packets += nonReset;
     h.connections++;
@@ -49,13 +53,13 @@ export class HostProfiles {
     if (ep.ttlMax !== ep.ttlMode && ep.ttlMax >= 0) addTtl(h, ep.ttlMax, 1);
   }
 
-  get(address: string): HostProfile | undefined {
-    return this.hosts.get(address);
+  get(capture: number, address: string): HostProfile | undefined {
+    return this.hosts.get(`${capture}|${address}`);
   }
 
-  /** The TTL this host's packets usually arrive with, or -1 when never seen. */
-  usualTtl(address: string): number {
-    const h = this.hosts.get(address);
+  /** The TTL this host's packets usually arrive with at this capture, or -1 when never seen. */
+  usualTtl(capture: number, address: string): number {
+    const h = this.hosts.get(`${capture}|${address}`);
     if (h === undefined) return -1;
     let best = -1;
     let count = 0;

@@ -21,10 +21,25 @@ export interface ConnectionSketch {
   resetBy: number;
   clientBytes: number;
   serverBytes: number;
+  /** Packets from each side (resets excluded) seen at this capture: their difference between
+   *  vantage points is what the path lost. */
+  clientPackets: number;
   /** A fingerprint of the first client message (first bytes), for "same request again". */
   firstRequest: string | null;
   serverPackets: number;
   synCount: number;
+  // ---- for matching the same connection across captures (src/explain/multi/) ----
+  clientIsn: number;
+  serverIsn: number;
+  /** Handshake times at this capture (µs, −1 unseen): first SYN, first SYN-ACK, completing ACK. */
+  synTs: number;
+  synAckTs: number;
+  ackTs: number;
+  /** Usual TTLs of each side's packets at this capture (−1 none). */
+  clientTtl: number;
+  serverTtl: number;
+  /** Resets seen on this connection at this capture. */
+  resets: { fromClient: boolean; seq: number; ack: number; flags: number; ts: number; frame: number }[];
 }
 
 export function sketchOf(c: Connection): ConnectionSketch {
@@ -42,10 +57,19 @@ export function sketchOf(c: Connection): ConnectionSketch {
     established: c.establishedTs >= 0,
     resetBy: (c.client.rstCount > 0 ? 1 : 0) | (c.server.rstCount > 0 ? 2 : 0),
     clientBytes: c.client.uniqueBytes,
+    clientPackets: c.client.packets - c.client.rstCount,
     serverBytes: c.server.uniqueBytes,
     firstRequest: first === null ? null : fingerprint(first.bytes.subarray(0, 64)),
     serverPackets: c.server.packets,
     synCount: c.client.synCount,
+    clientIsn: c.client.isn,
+    serverIsn: c.server.isn,
+    synTs: c.client.isn >= 0 ? c.client.firstSynTs : -1,
+    synAckTs: c.server.isn >= 0 ? c.server.firstSynTs : -1,
+    ackTs: c.establishedTs,
+    clientTtl: c.client.ttlMode,
+    serverTtl: c.server.ttlMode,
+    resets: (c.resets ?? []).map((r) => ({ fromClient: r.fromClient, seq: r.seq, ack: r.ack, flags: r.flags, ts: r.tsMicros, frame: r.frame })),
   };
 }
 

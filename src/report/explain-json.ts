@@ -16,6 +16,14 @@ export interface CaptureInfo {
   firstTs: number | null;
   lastTs: number | null;
   problems: { offset: number; message: string; fatal: boolean }[];
+  /** Several overlapping captures: where this one was taken, relative to the connections it shares. */
+  vantage?: 'client' | 'server' | 'between' | 'unknown';
+  /**
+   * Several overlapping captures: seconds to add to this capture's timestamps to express them in
+   * capture 0's clock, with its uncertainty (±) and drift, from `matchedConnections` connections
+   * seen in both.
+   */
+  clock?: { reference: number; offset: number; uncertainty: number; driftPpm: number | null; matchedConnections: number };
 }
 
 export function captureInfo(

@@ -41,6 +41,13 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
     lines.push(
       `  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`,
     );
+    if (c.vantage !== undefined) {
+      const clock =
+        c.clock !== undefined
+          ? `; clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s ±${c.clock.uncertainty.toFixed(6)} s against capture ${c.clock.reference} (${c.clock.matchedConnections} shared connections${c.clock.driftPpm !== null ? `, drift ${c.clock.driftPpm} ppm` : ''})`
+          : '';
+      lines.push(`    vantage: ${c.vantage}${clock}`);
+    }
     for (const p of c.problems) lines.push(paint('yellow', `    ! ${safe(p.message)}`));
   }
   lines.push('');

@@ -39,15 +39,20 @@ export interface ScenarioResult {
   unexpectedFailures: string[];
 }
 
-/** Run `explain` on every capture of every lab scenario, separately, and compare with the truth. */
-export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
+/**
+ * Run `explain` on every capture of every lab scenario — separately, or (`together`) all captures
+ * of a scenario in one run, as several vantage points — and compare with the truth.
+ */
+export async function labAccuracy(only?: string[], together = false): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const s of labScenarios()) {
     if (only !== undefined && !only.includes(s.id)) continue;
     const result: ScenarioResult = { scenario: s, resets: [], failures: [], unexpectedFailures: [] };
-    for (const [vantage, file] of Object.entries(s.captures)) {
+    const entries = Object.entries(s.captures).filter(([, file]) => existsSync(join(s.dir, file)));
+    const allPaths = entries.map(([, file]) => join(s.dir, file));
+    const joint = together ? await runExplain(allPaths) : null;
+    for (const [index, [vantage, file]] of entries.entries()) {
       const path = join(s.dir, file);
-      if (!existsSync(path)) continue;
       const rsts: { frame: number; from: string; to: string; seq: number; flags: string }[] = [];
       const endpoints = new Set<string>();
       // Data segments seen more than once per sender: where a retransmission-timeout is visible.
@@ -74,7 +79,8 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
           });
         },
       });
-      const { findings } = await runExplain([path]);
+      const findings = joint !== null ? joint.findings : (await runExplain([path])).findings;
+      const capture = joint !== null ? index : 0;
       for (const r of rsts) {
         const expected = s.resets.find((e) => e.from === r.from && e.to === r.to && e.seq === r.seq) ?? null;
         const holders = findings.filter(
@@ -96,7 +102,7 @@ export async function labAccuracy(only?: string[]): Promise<ScenarioResult[]> {
         });
       }
       for (const f of findings) {
-        if (f.kind !== 'failure') continue;
+        if (f.kind !== 'failure' || (f.packets[0]?.capture ?? 0) !== capture) continue;
         const listed = (s.failures ?? []).some(
           (e) => e.cause === f.cause && e.client === f.connection.client && e.server === f.connection.server,
         );

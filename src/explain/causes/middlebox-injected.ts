@@ -23,6 +23,6 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
       frames: v.frames.length > 0 ? v.frames : frames(ctx, ctx.r.frame),
     })),
     summary: `A device on the path between ${ctx.clientLabel} and ${ctx.serverLabel} forged this reset; the host whose address it carries did not send it.`,
-    nextStep: `Look for an IPS, firewall or filtering device between the hosts that resets connections (its logs at ${new Date(Math.floor(ctx.r.tsMicros / 1000)).toISOString()}); a capture at the ${ctx.fromClient ? 'client' : 'server'} would prove the reset never left it.`,
+    nextStep: `Look for an IPS, firewall or filtering device between the hosts that resets connections (its logs at ${new Date(Math.floor(ctx.r.tsMicros / 1000)).toISOString()})${origin.votes.some((v) => v.signal === 'vantage') ? '; the captures from several points already show where the reset was born.' : `; a capture at the ${ctx.fromClient ? 'client' : 'server'} would prove the reset never left it.`}`,
   };
 };

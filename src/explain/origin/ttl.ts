@@ -24,7 +24,7 @@ export function ttlScorer(ctx: ResetContext): OriginVote[] {
     expected = mode(own.map((p) => p.ttl));
     source = `this connection's other ${role} packets`;
   } else {
-    expected = ctx.hosts.usualTtl(ctx.senderAddress);
+    expected = ctx.hosts.usualTtl(ctx.c.capture, ctx.senderAddress);
     source = `${ctx.senderAddress}'s packets on other connections`;
   }
   const frames = [ref(ctx, r.frame)];
