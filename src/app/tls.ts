@@ -146,6 +146,9 @@ export function summarizeTls(d: Uint8Array, start: number, end: number, fromClie
     }
     i = recordEnd;
   }
+  // Only a handshake record whose first message header was not captured names nothing.
+  if (parts.length === 0)
+    return summary('tls', direction, 'TLS handshake (truncated)', false, undefined, 'Handshake');
   let text = `TLS ${parts.join(', ')}`;
   if (parts.length === 1 && operation === 'ApplicationData') text += ` (${applicationBytes} bytes)`;
   return summary('tls', direction, text, false, undefined, operation);

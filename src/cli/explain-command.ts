@@ -1,5 +1,6 @@
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
+import type { PathLoss } from '../explain/multi/cross-check.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
 import { captureInfo, explainDocument } from '../report/explain-json.ts';
@@ -29,7 +30,7 @@ export interface ExplainResult {
 export async function runExplain(
   paths: string[],
   options: { onFinding?: (f: Finding) => void; streaming?: boolean } = {},
-): Promise<{ captures: CaptureInfo[]; findings: Finding[]; problemsExit: number }> {
+): Promise<{ captures: CaptureInfo[]; findings: Finding[]; paths: PathLoss[]; problemsExit: number }> {
   const analysis = new Analysis({ streaming: options.streaming, onFinding: options.onFinding });
   let tracker: Tracker | null = null;
   let nextId = 1;
@@ -66,7 +67,12 @@ export async function runExplain(
       }
     }
   }
-  return { captures: infos, findings, problemsExit: reportCaptureProblems(results.map((r) => r.summary)) };
+  return {
+    captures: infos,
+    findings,
+    paths: analysis.pathLoss,
+    problemsExit: reportCaptureProblems(results.map((r) => r.summary)),
+  };
 }
 
 /** `rstscope explain`. */
@@ -91,11 +97,11 @@ export async function explainCommand(paths: string[], options: ExplainOptions): 
     out.flush();
     return problemsExit || exitFor(findings.filter(keep));
   }
-  const { captures, findings, problemsExit } = await runExplain(paths);
+  const { captures, findings, paths: loss, problemsExit } = await runExplain(paths);
   const selected = findings.filter(keep);
   if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
-  else if (options.json) out.line(explainDocument(captures, selected));
-  else for (const line of explainText(captures, selected, options.color ?? false)) out.line(line);
+  else if (options.json) out.line(explainDocument(captures, selected, loss));
+  else for (const line of explainText(captures, selected, options.color ?? false, loss)) out.line(line);
   out.flush();
   return problemsExit || exitFor(selected);
 }

@@ -4,7 +4,7 @@ import { failureOf } from './failures.ts';
 import type { Finding } from './finding.ts';
 import { SEVERITY_RANK } from './finding.ts';
 import { HostProfiles } from './host-profiles.ts';
-import type { CaptureVantage } from './multi/cross-check.ts';
+import type { CaptureVantage, PathLoss } from './multi/cross-check.ts';
 import { VantageIndex } from './multi/cross-check.ts';
 import type { FindingSource } from './multi/merge.ts';
 import { mergeAcrossCaptures } from './multi/merge.ts';
@@ -67,7 +67,8 @@ export class Analysis {
     for (const c of this.pending) this.explain(c);
     this.pending.length = 0;
     let findings = this.findings;
-    if (this.vantageIndex?.overlapping) findings = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
+    if (this.vantageIndex?.overlapping)
+      findings = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
     const drafts = findPatterns(findings, this.sketches);
     const all = [...findings, ...drafts.map((d) => d.finding)];
     all.sort(
@@ -82,6 +83,11 @@ export class Analysis {
     });
     for (const d of drafts) d.finding.related = d.members.map((m) => m.id).sort((a, b) => a - b);
     return all;
+  }
+
+  /** Packets lost between vantage points (several overlapping captures only). */
+  get pathLoss(): PathLoss[] {
+    return this.vantageIndex?.overlapping ? this.vantageIndex.pathLoss() : [];
   }
 
   /** Where each capture sits and its clock offset (several overlapping captures only). */

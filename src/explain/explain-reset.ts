@@ -5,15 +5,15 @@ import type { Connection } from '../tcp/connection.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
 import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
-import { factsOf } from './facts.ts';
 import type { ResetFacts } from './facts.ts';
-import { ladderOf } from './ladder.ts';
+import { factsOf } from './facts.ts';
 import type { Alternative, Finding, OriginVerdict } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
-import { decideOrigin } from './origin/index.ts';
-import { buildResetContext } from './reset-context.ts';
-import type { ResetContext } from './reset-context.ts';
+import { ladderOf } from './ladder.ts';
 import type { VantageIndex } from './multi/cross-check.ts';
+import { decideOrigin } from './origin/index.ts';
+import type { ResetContext } from './reset-context.ts';
+import { buildResetContext } from './reset-context.ts';
 import type { SketchIndex } from './sketch.ts';
 import { tracebackOf } from './traceback.ts';
 import { vantageOf } from './vantage.ts';
@@ -143,7 +143,11 @@ export function explainResetGroup(
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
       c,
-      [...ctx.before, ...group.map((g) => g.history.packets().at(-1)!).filter((p) => p !== undefined), ...ctx.after],
+      [
+        ...ctx.before,
+        ...group.map((g) => g.history.packets().at(-1)!).filter((p) => p !== undefined),
+        ...ctx.after,
+      ],
       new Set(group.map((g) => g.frame)),
       ctx.r.history.hasGap,
     ),

@@ -5,8 +5,8 @@ import type { Connection } from '../tcp/connection.ts';
 import { seqGeq } from '../tcp/seq.ts';
 import { seconds } from './causes/rule.ts';
 import { connectionRef } from './explain-reset.ts';
-import { ladderOf } from './ladder.ts';
 import type { Finding } from './finding.ts';
+import { ladderOf } from './ladder.ts';
 
 /**
  * Failures that leave no reset: firewalls that drop silently, senders that retransmit into the

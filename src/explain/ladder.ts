@@ -14,10 +14,21 @@ type Rung = NonNullable<Finding['ladder']>[number];
  * first packets and the latest ones), marked where the bounded history skipped packets, with the
  * finding's own packets highlighted and one-line application summaries on message starts.
  */
-export function ladderOf(c: Connection, packets: LoggedPacket[], highlight: ReadonlySet<number>, skippedAfterHead: boolean): Rung[] {
+export function ladderOf(
+  c: Connection,
+  packets: LoggedPacket[],
+  highlight: ReadonlySet<number>,
+  skippedAfterHead: boolean,
+): Rung[] {
   const starts = new Map<number, string>();
   for (const m of c.messages?.messages ?? []) {
-    const s = m.bytes.length > 0 ? summarizePayload(m.bytes, 0, m.bytes.length, { serverPort: c.server.port, fromClient: m.fromClient }) : null;
+    const s =
+      m.bytes.length > 0
+        ? summarizePayload(m.bytes, 0, m.bytes.length, {
+            serverPort: c.server.port,
+            fromClient: m.fromClient,
+          })
+        : null;
     if (s !== null) starts.set(m.frame, s.text);
   }
   const seen = new Set<number>();

@@ -60,7 +60,7 @@ export function sketchOf(c: Connection): ConnectionSketch {
     clientPackets: c.client.packets - c.client.rstCount,
     serverBytes: c.server.uniqueBytes,
     firstRequest: first === null ? null : fingerprint(first.bytes.subarray(0, 64)),
-    serverPackets: c.server.packets,
+    serverPackets: c.server.packets - c.server.rstCount,
     synCount: c.client.synCount,
     clientIsn: c.client.isn,
     serverIsn: c.server.isn,
@@ -69,7 +69,14 @@ export function sketchOf(c: Connection): ConnectionSketch {
     ackTs: c.establishedTs,
     clientTtl: c.client.ttlMode,
     serverTtl: c.server.ttlMode,
-    resets: (c.resets ?? []).map((r) => ({ fromClient: r.fromClient, seq: r.seq, ack: r.ack, flags: r.flags, ts: r.tsMicros, frame: r.frame })),
+    resets: (c.resets ?? []).map((r) => ({
+      fromClient: r.fromClient,
+      seq: r.seq,
+      ack: r.ack,
+      flags: r.flags,
+      ts: r.tsMicros,
+      frame: r.frame,
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Finding } from '../explain/finding.ts';
+import type { PathLoss } from '../explain/multi/cross-check.ts';
 import type { CaptureResult } from '../pipeline/read-packets.ts';
 import { epochNumber } from './time.ts';
 
@@ -23,7 +24,13 @@ export interface CaptureInfo {
    * capture 0's clock, with its uncertainty (±) and drift, from `matchedConnections` connections
    * seen in both.
    */
-  clock?: { reference: number; offset: number; uncertainty: number; driftPpm: number | null; matchedConnections: number };
+  clock?: {
+    reference: number;
+    offset: number;
+    uncertainty: number;
+    driftPpm: number | null;
+    matchedConnections: number;
+  };
 }
 
 export function captureInfo(
@@ -46,7 +53,16 @@ export function captureInfo(
   };
 }
 
-/** The whole `--json` document: `{ schema, captures, findings }`. */
-export function explainDocument(captures: CaptureInfo[], findings: Finding[]): string {
-  return JSON.stringify({ schema: SCHEMA_VERSION, tool: 'rstscope', captures, findings }, null, 2);
+/**
+ * The whole `--json` document: `{ schema, tool, captures, findings }`, plus `paths` (packets lost
+ * between vantage points) when several captures overlap.
+ */
+export function explainDocument(
+  captures: CaptureInfo[],
+  findings: Finding[],
+  paths: PathLoss[] = [],
+): string {
+  const doc: Record<string, unknown> = { schema: SCHEMA_VERSION, tool: 'rstscope', captures, findings };
+  if (paths.length > 0) doc.paths = paths;
+  return JSON.stringify(doc, null, 2);
 }

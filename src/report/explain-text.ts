@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { Finding, Severity } from '../explain/finding.ts';
 import { SEVERITY_RANK } from '../explain/finding.ts';
+import type { PathLoss } from '../explain/multi/cross-check.ts';
 import type { CaptureInfo } from './explain-json.ts';
 import { sanitizeForTerminal as safe } from './terminal-safe.ts';
 import { utcTime } from './time.ts';
@@ -15,7 +16,12 @@ const MEMBERS_SHOWN = 3;
  * attention), then each finding, most severe first, with its evidence — like an expert's notes.
  * Colour only when `color` (a TTY without NO_COLOR); every packet-derived string is sanitised.
  */
-export function explainText(captures: CaptureInfo[], findings: Finding[], color: boolean): string[] {
+export function explainText(
+  captures: CaptureInfo[],
+  findings: Finding[],
+  color: boolean,
+  paths: PathLoss[] = [],
+): string[] {
   const paint = (style: Style, text: string) =>
     color ? styleText(style, text, { validateStream: false }) : text;
   const sevStyle: Record<Severity, Style> = {
@@ -77,6 +83,11 @@ export function explainText(captures: CaptureInfo[], findings: Finding[], color:
   for (const [cause, e] of causes) {
     lines.push(
       `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${e.severity}`,
+    );
+  }
+  for (const p of paths.slice(0, 6)) {
+    lines.push(
+      `  path: ${p.lost} of ${p.seen} ${p.direction} packets seen at capture ${p.from.join(', ')} never reached capture ${p.to.join(', ')} (${p.connections} shared connection${p.connections === 1 ? '' : 's'})`,
     );
   }
   const attention = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.problem);

@@ -30,8 +30,7 @@ export const nbssPositiveResponse: CorpusPayload = {
   source: 'arkime/tests/pcap/wireshark-smb-on-windows10.pcap#4',
   serverPort: 139,
   fromClient: false,
-  hex:
-    '82000000',
+  hex: '82000000',
 };
 
 /** arkime/tests/pcap/wireshark-smb-on-windows10.pcap frame 5 (49671 → 139, 159 bytes) */
@@ -265,8 +264,7 @@ export const smb1DosErrorInvalidTid: CorpusPayload = {
   source: 'suricata-verify/tests/filestore-filecontainer-smb1-data-offset/input.pcap#102',
   serverPort: 445,
   fromClient: false,
-  hex:
-    '00000023ff534d42a202000500980508000015fdb2e842f3649600000108c00a00080000000000',
+  hex: '00000023ff534d42a202000500980508000015fdb2e842f3649600000108c00a00080000000000',
 };
 
 /** zeek/tls/tls13-ech.pcap frame 7 (51066 → 443, 517 bytes) */
@@ -314,8 +312,7 @@ export const tlsAlertUnknownCa: CorpusPayload = {
   source: 'zeek/tls/tls13draft16-ff52.a01.pcap#8',
   serverPort: 443,
   fromClient: true,
-  hex:
-    '15030100020230',
+  hex: '15030100020230',
 };
 
 /** arkime/tests/pcap/https2-301-get.pcap frame 16 (50754 → 443, 27 bytes) */
@@ -323,8 +320,7 @@ export const tlsEncryptedAlert: CorpusPayload = {
   source: 'arkime/tests/pcap/https2-301-get.pcap#16',
   serverPort: 443,
   fromClient: true,
-  hex:
-    '1503010016baeec72c0479303bac6daefd642a037d8ce6042dad9f',
+  hex: '1503010016baeec72c0479303bac6daefd642a037d8ce6042dad9f',
 };
 
 /** arkime/tests/pcap/https2-301-get.pcap frame 4 (50754 → 443, 130 bytes) */
@@ -379,8 +375,7 @@ export const tlsHeartbeat: CorpusPayload = {
   source: 'zeek/dce-rpc/mapi.pcap#503',
   serverPort: 1076,
   fromClient: true,
-  hex:
-    '180301160b00000000880b0f000e00000000000100000000000120',
+  hex: '180301160b00000000880b0f000e00000000000100000000000120',
 };
 
 /** arkime/tests/pcap/https2-301-get.pcap frame 10 (50754 → 443, 314 bytes) */
@@ -403,8 +398,7 @@ export const tlsEncryptedFinishedAlone: CorpusPayload = {
   source: 'zeek/tls/heartbleed-encrypted.pcap#13',
   serverPort: 443,
   fromClient: true,
-  hex:
-    '160303002800000000000000009b5b609e69c2e759f4c4418f89948d3e63ccce58e869f771a059c300205dbe57',
+  hex: '160303002800000000000000009b5b609e69c2e759f4c4418f89948d3e63ccce58e869f771a059c300205dbe57',
 };
 
 /** arkime/tests/pcap/arkime_synthetic.pcap frame 4 (50001 → 80, 73 bytes) */
@@ -444,8 +438,7 @@ export const smtpEhlo: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#5',
   serverPort: 587,
   fromClient: true,
-  hex:
-    '45484c4f2078787878787878782e7878782e616f6c2e636f6d0d0a',
+  hex: '45484c4f2078787878787878782e7878782e616f6c2e636f6d0d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 8 (56558 → 587, 12 bytes) */
@@ -453,8 +446,7 @@ export const smtpAuthPlain: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#8',
   serverPort: 587,
   fromClient: true,
-  hex:
-    '4155544820504c41494e0d0a',
+  hex: '4155544820504c41494e0d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 10 (56558 → 587, 38 bytes) */
@@ -462,8 +454,7 @@ export const smtpAuthResponse: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#10',
   serverPort: 587,
   fromClient: true,
-  hex:
-    '414445794d7a51314e6a63344f5542686232777559323974414445794d7a51314e6a633d0d0a',
+  hex: '414445794d7a51314e6a63344f5542686232777559323974414445794d7a51314e6a633d0d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 16 (56558 → 587, 33 bytes) */
@@ -471,8 +462,7 @@ export const smtpMailFrom: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#16',
   serverPort: 587,
   fromClient: true,
-  hex:
-    '4d41494c2046524f4d3a203c3132333435363738393940616f6c2e636f6d3e0d0a',
+  hex: '4d41494c2046524f4d3a203c3132333435363738393940616f6c2e636f6d3e0d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 22 (56558 → 587, 6 bytes) */
@@ -480,8 +470,7 @@ export const smtpData: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#22',
   serverPort: 587,
   fromClient: true,
-  hex:
-    '444154410d0a',
+  hex: '444154410d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 24 (587 → 56558, 37 bytes) */
@@ -489,8 +478,7 @@ export const smtp354: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-data-521.pcap#24',
   serverPort: 587,
   fromClient: false,
-  hex:
-    '33353420456e6420646174612077697468203c43523e3c4c463e2e3c43523e3c4c463e0d0a',
+  hex: '33353420456e6420646174612077697468203c43523e3c4c463e2e3c43523e3c4c463e0d0a',
 };
 
 /** arkime/tests/pcap/smtp-data-521.pcap frame 25 (56558 → 587, 315 bytes) */
@@ -572,8 +560,7 @@ export const smtpPipelinedReplies: CorpusPayload = {
   source: 'arkime/tests/pcap/smtp-decrypted.pcap#50',
   serverPort: 2525,
   fromClient: false,
-  hex:
-    '32353020322e312e302053656e646572204f4b0d0a32353020322e312e3520526563697069656e74204f4b0d0a',
+  hex: '32353020322e312e302053656e646572204f4b0d0a32353020322e312e3520526563697069656e74204f4b0d0a',
 };
 
 /** suricata-verify/tests/smtp-errors/smtperr.pcap frame 135 (49740 → 25, 75 bytes) */
@@ -611,8 +598,7 @@ export const ftpUser: CorpusPayload = {
   source: 'zeek/ftp/ipv6-violation.pcap#8',
   serverPort: 21,
   fromClient: true,
-  hex:
-    '5553455220616e6f6e796d6f75730d0a',
+  hex: '5553455220616e6f6e796d6f75730d0a',
 };
 
 /** zeek/ftp/ipv6-violation.pcap frame 11 (24316 → 21, 28 bytes) */
@@ -620,8 +606,7 @@ export const ftpPass: CorpusPayload = {
   source: 'zeek/ftp/ipv6-violation.pcap#11',
   serverPort: 21,
   fromClient: true,
-  hex:
-    '50415353206d69636861656c4073706f6e67652e65732e6e65740d0a',
+  hex: '50415353206d69636861656c4073706f6e67652e65732e6e65740d0a',
 };
 
 /** zeek/ftp/ipv6-violation.pcap frame 14 (21 → 24316, 41 bytes) */
@@ -629,8 +614,7 @@ export const ftp530: CorpusPayload = {
   source: 'zeek/ftp/ipv6-violation.pcap#14',
   serverPort: 21,
   fromClient: false,
-  hex:
-    '35333020536f7272792c206f6e6c79203320636f6e6e656374696f6e732070657220686f7374210d0a',
+  hex: '35333020536f7272792c206f6e6c79203320636f6e6e656374696f6e732070657220686f7374210d0a',
 };
 
 /** suricata-verify/tests/output-eve-ftp-data/input.pcap frame 1201 (59898 → 21, 15 bytes) */
@@ -638,8 +622,7 @@ export const ftpRetr: CorpusPayload = {
   source: 'suricata-verify/tests/output-eve-ftp-data/input.pcap#1201',
   serverPort: 21,
   fromClient: true,
-  hex:
-    '524554522074656d702e7478740d0a',
+  hex: '524554522074656d702e7478740d0a',
 };
 
 /** suricata-verify/tests/pop3-03-bug-7709/input.pcap frame 7 (35692 → 110, 13 bytes) */
@@ -647,8 +630,7 @@ export const pop3Pass: CorpusPayload = {
   source: 'suricata-verify/tests/pop3-03-bug-7709/input.pcap#7',
   serverPort: 110,
   fromClient: true,
-  hex:
-    '50415353203132333435360d0a',
+  hex: '50415353203132333435360d0a',
 };
 
 /** suricata-verify/tests/pop3-03-bug-7709/input.pcap frame 8 (110 → 35692, 29 bytes) */
@@ -656,8 +638,7 @@ export const pop3Err: CorpusPayload = {
   source: 'suricata-verify/tests/pop3-03-bug-7709/input.pcap#8',
   serverPort: 110,
   fromClient: false,
-  hex:
-    '2d455252207468652070617373776f726420696e636f72726563740d0a',
+  hex: '2d455252207468652070617373776f726420696e636f72726563740d0a',
 };
 
 /** suricata-verify/tests/pop3-03-bug-7709/input.pcap frame 23 (35693 → 110, 6 bytes) */
@@ -665,8 +646,7 @@ export const pop3Stat: CorpusPayload = {
   source: 'suricata-verify/tests/pop3-03-bug-7709/input.pcap#23',
   serverPort: 110,
   fromClient: true,
-  hex:
-    '535441540d0a',
+  hex: '535441540d0a',
 };
 
 /** suricata-verify/tests/pop3-02-bug-7709/input.pcap frame 33 (38572 → 110, 8 bytes) */
@@ -674,8 +654,7 @@ export const pop3Retr: CorpusPayload = {
   source: 'suricata-verify/tests/pop3-02-bug-7709/input.pcap#33',
   serverPort: 110,
   fromClient: true,
-  hex:
-    '5245545220350d0a',
+  hex: '5245545220350d0a',
 };
 
 /** zeek/pop3/pop3.pcap frame 36 (110 → 26284, 4 bytes) */
@@ -683,8 +662,7 @@ export const pop3SaslChallenge: CorpusPayload = {
   source: 'zeek/pop3/pop3.pcap#36',
   serverPort: 110,
   fromClient: false,
-  hex:
-    '2b200d0a',
+  hex: '2b200d0a',
 };
 
 /** zeek/pop3/pop3.pcap frame 37 (26284 → 110, 62 bytes) */
@@ -716,8 +694,7 @@ export const imapCapability: CorpusPayload = {
   source: 'zeek/tls/imap-starttls.pcap#6',
   serverPort: 143,
   fromClient: true,
-  hex:
-    '2e204341504142494c4954590d0a',
+  hex: '2e204341504142494c4954590d0a',
 };
 
 /** zeek/tls/imap-starttls.pcap frame 8 (143 → 49640, 227 bytes) */
@@ -738,8 +715,7 @@ export const imapStarttls: CorpusPayload = {
   source: 'zeek/tls/imap-starttls.pcap#10',
   serverPort: 143,
   fromClient: true,
-  hex:
-    '2e205354415254544c530d0a',
+  hex: '2e205354415254544c530d0a',
 };
 
 /** arkime/tests/pcap/arkime_synthetic.pcap frame 752 (49401 → 143, 19 bytes) */
@@ -747,8 +723,7 @@ export const imapSelect: CorpusPayload = {
   source: 'arkime/tests/pcap/arkime_synthetic.pcap#752',
   serverPort: 143,
   fromClient: true,
-  hex:
-    '61312053454c4543542022494e424f58220d0a',
+  hex: '61312053454c4543542022494e424f58220d0a',
 };
 
 /** arkime/tests/pcap/arkime_synthetic.pcap frame 753 (143 → 49401, 24 bytes) */
@@ -756,7 +731,5 @@ export const imapSelectDone: CorpusPayload = {
   source: 'arkime/tests/pcap/arkime_synthetic.pcap#753',
   serverPort: 143,
   fromClient: false,
-  hex:
-    '6131204f4b2053454c45435420636f6d706c657465640d0a',
+  hex: '6131204f4b2053454c45435420636f6d706c657465640d0a',
 };
-

@@ -38,7 +38,8 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 export function assertTerminalSafe(text: string, maxLength = 160): void {
   assert.ok(text.length <= maxLength, `longer than ${maxLength}: ${text.length}`);
-  for (const ch of text) assert.ok(!UNSAFE.test(ch), `unsafe U+${ch.codePointAt(0)?.toString(16)} in ${JSON.stringify(text)}`);
+  for (const ch of text)
+    assert.ok(!UNSAFE.test(ch), `unsafe U+${ch.codePointAt(0)?.toString(16)} in ${JSON.stringify(text)}`);
   // A lone surrogate is not a whole code point and would not show up above.
   assert.ok(text.isWellFormed(), `lone surrogate in ${JSON.stringify(text)}`);
 }

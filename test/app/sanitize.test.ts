@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clampText, sanitizeBytes, sanitizeUtf16le } from '../../src/app/sanitize.ts';
 import { sanitizeText } from '../../src/app/index.ts';
+import { clampText, sanitizeBytes, sanitizeUtf16le } from '../../src/app/sanitize.ts';
 import { ascii, assertTerminalSafe, utf8 } from './helpers.ts';
 
 describe('sanitizeText', () => {
@@ -11,7 +11,10 @@ describe('sanitizeText', () => {
   });
 
   it('escapes C0 controls, DEL and ESC sequences as \\xNN', () => {
-    assert.equal(sanitizeText(ascii('a\x1b[2Jb\x07\x00\x7f\r\n\t')), 'a\\x1b[2Jb\\x07\\x00\\x7f\\x0d\\x0a\\x09');
+    assert.equal(
+      sanitizeText(ascii('a\x1b[2Jb\x07\x00\x7f\r\n\t')),
+      'a\\x1b[2Jb\\x07\\x00\\x7f\\x0d\\x0a\\x09',
+    );
     // OSC 8 hyperlink and OSC 52 clipboard write: the ESC and BEL that make them work are escaped.
     assert.equal(
       sanitizeText(ascii('\x1b]8;;http://evil/\x07x\x1b]8;;\x07 \x1b]52;c;cm0gLXJm\x07')),
@@ -21,7 +24,10 @@ describe('sanitizeText', () => {
 
   it('escapes C1 controls (decoded from UTF-8) as \\u00NN and invalid bytes as \\xNN', () => {
     // U+009B (CSI) encoded in UTF-8 is C2 9B; a lone 0x9B byte is not UTF-8 at all.
-    assert.equal(sanitizeText(new Uint8Array([0x41, 0xc2, 0x9b, 0x32, 0x4a, 0x9b, 0x42])), 'A\\u009b2J\\x9bB');
+    assert.equal(
+      sanitizeText(new Uint8Array([0x41, 0xc2, 0x9b, 0x32, 0x4a, 0x9b, 0x42])),
+      'A\\u009b2J\\x9bB',
+    );
   });
 
   it('escapes bidi overrides, isolates, marks and other format characters', () => {

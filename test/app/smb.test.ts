@@ -41,23 +41,35 @@ describe('NetBIOS session service (RFC 1002 §4.3)', () => {
 
 describe('SMB2/3 ([MS-SMB2] §2.2)', () => {
   it('summarises the negotiate exchange with the offered and chosen dialects', () => {
-    assert.equal(summarizeCorpus(P.smb2NegotiateRequest).text, 'SMB2 NEGOTIATE dialects 2.0.2,2.1,3.0,3.0.2,3.1.1');
+    assert.equal(
+      summarizeCorpus(P.smb2NegotiateRequest).text,
+      'SMB2 NEGOTIATE dialects 2.0.2,2.1,3.0,3.0.2,3.1.1',
+    );
     const resp = summarizeCorpus(P.smb2NegotiateResponse);
     assert.equal(resp.text, 'SMB2 NEGOTIATE → STATUS_SUCCESS dialect 3.1.1');
     assert.equal(resp.direction, 'response');
     assert.equal(resp.status, 0);
     assert.equal(resp.error, false);
     // On 139, after an SMB1 multi-protocol negotiate, the server answers with the wildcard.
-    assert.equal(summarizeCorpus(P.smb2NegotiateResponseWildcard).text, 'SMB2 NEGOTIATE → STATUS_SUCCESS dialect 2.???');
+    assert.equal(
+      summarizeCorpus(P.smb2NegotiateResponseWildcard).text,
+      'SMB2 NEGOTIATE → STATUS_SUCCESS dialect 2.???',
+    );
   });
 
   it('follows NTLMSSP through session setup and shows which account failed', () => {
-    assert.equal(summarizeCorpus(P.smb2SessionSetupNtlmNegotiate).text, 'SMB2 SESSION_SETUP NTLMSSP_NEGOTIATE');
+    assert.equal(
+      summarizeCorpus(P.smb2SessionSetupNtlmNegotiate).text,
+      'SMB2 SESSION_SETUP NTLMSSP_NEGOTIATE',
+    );
     const challenge = summarizeCorpus(P.smb2SessionSetupMoreProcessing);
     assert.equal(challenge.text, 'SMB2 SESSION_SETUP → STATUS_MORE_PROCESSING_REQUIRED');
     assert.equal(challenge.status, 0xc0000016);
     assert.equal(challenge.error, false, 'MORE_PROCESSING_REQUIRED is a normal step, not a failure');
-    assert.equal(summarizeCorpus(P.smb2SessionSetupNtlmAuth).text, 'SMB2 SESSION_SETUP NTLMSSP_AUTH user=DESKTOP-2AEFM7G\\user');
+    assert.equal(
+      summarizeCorpus(P.smb2SessionSetupNtlmAuth).text,
+      'SMB2 SESSION_SETUP NTLMSSP_AUTH user=DESKTOP-2AEFM7G\\user',
+    );
     assert.deepEqual(summarizeCorpus(P.smb2SessionSetupLogonFailure), {
       protocol: 'smb2',
       direction: 'response',
@@ -178,7 +190,10 @@ describe('SMB2/3 ([MS-SMB2] §2.2)', () => {
 
   it('is found by content on any port', () => {
     const p = P.smb2SessionSetupLogonFailure;
-    assert.equal(summarize(hexBytes(p.hex), server(12345))?.text, 'SMB2 SESSION_SETUP → STATUS_LOGON_FAILURE');
+    assert.equal(
+      summarize(hexBytes(p.hex), server(12345))?.text,
+      'SMB2 SESSION_SETUP → STATUS_LOGON_FAILURE',
+    );
   });
 });
 

@@ -43,16 +43,24 @@ export interface ScenarioResult {
  * Run `explain` on every capture of every lab scenario — separately, or (`together`) all captures
  * of a scenario in one run, as several vantage points — and compare with the truth.
  */
-export async function labAccuracy(only?: string[], together = false): Promise<ScenarioResult[]> {
+export async function labAccuracy(
+  only?: string[],
+  together = false,
+  /** Where to read each capture from (e.g. copies with shifted clocks); default the fixture. */
+  pathOf: (s: LabScenario, vantage: string, file: string) => Promise<string> | string = (s, _v, file) =>
+    join(s.dir, file),
+): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const s of labScenarios()) {
     if (only !== undefined && !only.includes(s.id)) continue;
     const result: ScenarioResult = { scenario: s, resets: [], failures: [], unexpectedFailures: [] };
     const entries = Object.entries(s.captures).filter(([, file]) => existsSync(join(s.dir, file)));
-    const allPaths = entries.map(([, file]) => join(s.dir, file));
+    const resolved = new Map<string, string>();
+    for (const [vantage, file] of entries) resolved.set(vantage, await pathOf(s, vantage, file));
+    const allPaths = entries.map(([vantage]) => resolved.get(vantage)!);
     const joint = together ? await runExplain(allPaths) : null;
-    for (const [index, [vantage, file]] of entries.entries()) {
-      const path = join(s.dir, file);
+    for (const [index, [vantage]] of entries.entries()) {
+      const path = resolved.get(vantage)!;
       const rsts: { frame: number; from: string; to: string; seq: number; flags: string }[] = [];
       const endpoints = new Set<string>();
       // Data segments seen more than once per sender: where a retransmission-timeout is visible.

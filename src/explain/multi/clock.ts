@@ -29,7 +29,11 @@ interface Sample {
   t: number;
 }
 
-export function estimateClock(reference: number, capture: number, matches: readonly ConnectionMatch[]): ClockEstimate | null {
+export function estimateClock(
+  reference: number,
+  capture: number,
+  matches: readonly ConnectionMatch[],
+): ClockEstimate | null {
   const samples: Sample[] = [];
   let n = 0;
   for (const m of matches) {
@@ -37,11 +41,16 @@ export function estimateClock(reference: number, capture: number, matches: reado
     const b = m.byCapture.get(capture);
     if (a === undefined || b === undefined) continue;
     n++;
-    if (a.synTs >= 0 && b.synTs >= 0) samples.push({ d: b.synTs - a.synTs, clientToServer: true, t: a.synTs });
-    if (a.synAckTs >= 0 && b.synAckTs >= 0) samples.push({ d: b.synAckTs - a.synAckTs, clientToServer: false, t: a.synAckTs });
-    if (a.ackTs >= 0 && b.ackTs >= 0) samples.push({ d: b.ackTs - a.ackTs, clientToServer: true, t: a.ackTs });
+    if (a.synTs >= 0 && b.synTs >= 0)
+      samples.push({ d: b.synTs - a.synTs, clientToServer: true, t: a.synTs });
+    if (a.synAckTs >= 0 && b.synAckTs >= 0)
+      samples.push({ d: b.synAckTs - a.synAckTs, clientToServer: false, t: a.synAckTs });
+    if (a.ackTs >= 0 && b.ackTs >= 0)
+      samples.push({ d: b.ackTs - a.ackTs, clientToServer: true, t: a.ackTs });
     for (const ra of a.resets) {
-      const rb = b.resets.find((x) => x.fromClient === ra.fromClient && x.seq === ra.seq && x.flags === ra.flags);
+      const rb = b.resets.find(
+        (x) => x.fromClient === ra.fromClient && x.seq === ra.seq && x.flags === ra.flags,
+      );
       if (rb !== undefined) samples.push({ d: rb.ts - ra.ts, clientToServer: ra.fromClient, t: ra.ts });
     }
   }
@@ -89,7 +98,8 @@ export function estimateClock(reference: number, capture: number, matches: reado
     const late = mid(sorted.slice(half));
     const tEarly = sorted[Math.floor(half / 2)].t;
     const tLate = sorted[half + Math.floor((sorted.length - half) / 2)].t;
-    if (early !== null && late !== null && tLate > tEarly) driftPpm = ((late - early) / (tLate - tEarly)) * 1e6;
+    if (early !== null && late !== null && tLate > tEarly)
+      driftPpm = ((late - early) / (tLate - tEarly)) * 1e6;
   }
   return {
     offset: -offset / 1e6,

@@ -17,6 +17,18 @@ export interface CaptureVantage {
   clock: ClockEstimate | null;
 }
 
+export interface PathLoss {
+  /** Captures nearer the sender that saw the packets, and the ones farther along that did not
+   *  (captures at one point of the path, e.g. both sides of one L2 segment, are listed together). */
+  from: number[];
+  to: number[];
+  direction: 'client→server' | 'server→client';
+  /** Packets of that direction seen at `from` (shared connections), and how many never reached `to`. */
+  seen: number;
+  lost: number;
+  connections: number;
+}
+
 export interface CrossCheck {
   votes: OriginVote[];
   /** The same reset packet in other captures. */
@@ -40,7 +52,8 @@ export class VantageIndex {
 
   constructor(sketches: readonly ConnectionSketch[], captureCount: number) {
     this.matches = matchConnections(sketches);
-    for (const m of this.matches) for (const s of m.byCapture.values()) this.byConnection.set(`${s.capture}|${s.id}`, m);
+    for (const m of this.matches)
+      for (const s of m.byCapture.values()) this.byConnection.set(`${s.capture}|${s.id}`, m);
     this.captures = [];
     for (let i = 0; i < captureCount; i++) {
       const clock = i === 0 ? null : estimateClock(0, i, this.matches);
@@ -76,7 +89,9 @@ export class VantageIndex {
     for (const r of ctx.group) {
       for (const [capture, there] of m.byCapture) {
         if (capture === c.capture) continue;
-        const same = there.resets.find((x) => x.fromClient === r.fromClient && x.seq === r.seq && x.flags === r.flags);
+        const same = there.resets.find(
+          (x) => x.fromClient === r.fromClient && x.seq === r.seq && x.flags === r.flags,
+        );
         const tThere = this.convert(r.tsMicros, c.capture, capture);
         const slack = (this.uncertainty.get(capture) ?? 0) + (this.uncertainty.get(c.capture) ?? 0) + 500_000;
         if (same !== undefined) {
@@ -89,7 +104,10 @@ export class VantageIndex {
               weight: 5,
               signal: 'vantage',
               detail: `the same reset was captured next to the ${role} (capture ${capture}, frame ${same.frame}): it left the ${role}`,
-              frames: [{ capture: c.capture, frame: r.frame }, { capture, frame: same.frame }],
+              frames: [
+                { capture: c.capture, frame: r.frame },
+                { capture, frame: same.frame },
+              ],
             });
           } else if (nearer === true) {
             out.votes.push({
@@ -97,7 +115,10 @@ export class VantageIndex {
               weight: 1,
               signal: 'vantage',
               detail: `the same reset already passed capture ${capture} (frame ${same.frame}), nearer the ${role}`,
-              frames: [{ capture: c.capture, frame: r.frame }, { capture, frame: same.frame }],
+              frames: [
+                { capture: c.capture, frame: r.frame },
+                { capture, frame: same.frame },
+              ],
             });
           }
           continue;
@@ -117,20 +138,95 @@ export class VantageIndex {
         }
       }
     }
-    // Loss between vantage points on this connection (segments seen at one and never at the other).
+    // Loss between vantage points on this connection (packets seen at one and never at the other).
     for (const [capture, there] of m.byCapture) {
       if (capture === c.capture) continue;
-      const clientNearerHere = nearerTo(true, there, here) === true;
-      const lost = clientNearerHere ? here.clientPackets - there.clientPackets : 0;
-      if (lost > 0 && there.end >= here.end - 1_000_000) {
-        out.evidence.push({
-          signal: 'path-loss',
-          detail: `${lost} of the client's ${here.clientPackets} packets seen here never reached capture ${capture}: lost between the two vantage points`,
-          frames: [],
-        });
+      for (const fromClient of [true, false]) {
+        if (nearerTo(fromClient, there, here) !== true) continue;
+        const side = fromClient ? 'client' : 'server';
+        const seenHere = fromClient ? here.clientPackets : here.serverPackets;
+        const seenThere = fromClient ? there.clientPackets : there.serverPackets;
+        const lost = seenHere - seenThere;
+        if (lost > 0) {
+          out.evidence.push({
+            signal: 'path-loss',
+            detail: `${lost} of the ${side}'s ${seenHere} packets seen in this capture never reached capture ${capture}: lost between the two vantage points`,
+            frames: [],
+          });
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Packets lost between vantage points: for every pair of captures that share connections, the
+   * packets each side sent that the capture nearer it saw and the farther one never did.
+   */
+  pathLoss(): PathLoss[] {
+    const totals = new Map<
+      string,
+      {
+        from: number;
+        to: number;
+        direction: PathLoss['direction'];
+        seen: number;
+        lost: number;
+        connections: number;
+      }
+    >();
+    for (const m of this.matches) {
+      const list = [...m.byCapture.values()];
+      for (const a of list) {
+        for (const b of list) {
+          if (a === b) continue;
+          for (const fromClient of [true, false]) {
+            // a nearer the sender than b: what a saw from the sender and b did not.
+            if (nearerTo(fromClient, b, a) !== true) continue;
+            const sentA = fromClient ? a.clientPackets : a.serverPackets;
+            const sentB = fromClient ? b.clientPackets : b.serverPackets;
+            const key = `${a.capture}>${b.capture}>${fromClient}`;
+            let t = totals.get(key);
+            if (t === undefined) {
+              t = {
+                from: a.capture,
+                to: b.capture,
+                direction: fromClient ? 'client→server' : 'server→client',
+                seen: 0,
+                lost: 0,
+                connections: 0,
+              };
+              totals.set(key, t);
+            }
+            t.seen += sentA;
+            t.lost += Math.max(0, sentA - sentB);
+            t.connections++;
+          }
+        }
+      }
+    }
+    // Only neighbouring vantage points: a pair with another capture between them says nothing new.
+    const all = [...totals.values()];
+    const has = (a: number, b: number, dir: string) => totals.has(`${a}>${b}>${dir === 'client→server'}`);
+    const adjacent = all.filter(
+      (t) =>
+        !all.some(
+          (u) =>
+            u.from === t.from && u.to !== t.to && u.direction === t.direction && has(u.to, t.to, t.direction),
+        ),
+    );
+    const grouped = new Map<string, PathLoss>();
+    for (const t of adjacent) {
+      if (t.lost === 0) continue;
+      const k = `${t.direction}|${t.seen}|${t.lost}`;
+      const g = grouped.get(k);
+      if (g === undefined) grouped.set(k, { ...t, from: [t.from], to: [t.to] });
+      else {
+        if (!g.from.includes(t.from)) g.from.push(t.from);
+        if (!g.to.includes(t.to)) g.to.push(t.to);
+      }
+    }
+    return [...grouped.values()].sort((x, y) => y.lost - x.lost);
   }
 
   private majorityVantage(capture: number): CaptureVantage['vantage'] {
@@ -173,11 +269,16 @@ function senderAdjacent(s: ConnectionSketch, fromClient: boolean): boolean {
  * handshake gap (SYN→SYN-ACK is a full round trip at the client, nearly nothing at the server).
  * null when nothing tells them apart.
  */
-export function nearerTo(fromClient: boolean, here: ConnectionSketch, there: ConnectionSketch): boolean | null {
+export function nearerTo(
+  fromClient: boolean,
+  here: ConnectionSketch,
+  there: ConnectionSketch,
+): boolean | null {
   const own = (s: ConnectionSketch) => (fromClient ? s.clientTtl : s.serverTtl);
   const other = (s: ConnectionSketch) => (fromClient ? s.serverTtl : s.clientTtl);
   if (own(here) >= 0 && own(there) >= 0 && own(here) !== own(there)) return own(there) > own(here);
-  if (other(here) >= 0 && other(there) >= 0 && other(here) !== other(there)) return other(there) < other(here);
+  if (other(here) >= 0 && other(there) >= 0 && other(here) !== other(there))
+    return other(there) < other(here);
   if (here.synTs >= 0 && here.synAckTs >= 0 && there.synTs >= 0 && there.synAckTs >= 0) {
     const gHere = here.synAckTs - here.synTs;
     const gThere = there.synAckTs - there.synTs;
@@ -185,4 +286,3 @@ export function nearerTo(fromClient: boolean, here: ConnectionSketch, there: Con
   }
   return null;
 }
-

@@ -14,7 +14,11 @@ export interface FindingSource {
  * toward both ends of the same connection at the same moment (each capture sees the one that
  * reached it) become one finding, as the device that sent them did one thing.
  */
-export function mergeAcrossCaptures(findings: Finding[], sources: Map<Finding, FindingSource>, vantages: VantageIndex): Finding[] {
+export function mergeAcrossCaptures(
+  findings: Finding[],
+  sources: Map<Finding, FindingSource>,
+  vantages: VantageIndex,
+): Finding[] {
   const parent = new Map<Finding, Finding>();
   const find = (f: Finding): Finding => {
     let p = parent.get(f) ?? f;
@@ -34,10 +38,11 @@ export function mergeAcrossCaptures(findings: Finding[], sources: Map<Finding, F
     const src = sources.get(f);
     for (const p of f.packets) if (p.capture === src?.capture) owner.set(`${p.capture}:${p.frame}`, f);
   }
-  for (const f of resets) for (const p of f.packets) {
-    const o = owner.get(`${p.capture}:${p.frame}`);
-    if (o !== undefined && o !== f) union(f, o);
-  }
+  for (const f of resets)
+    for (const p of f.packets) {
+      const o = owner.get(`${p.capture}:${p.frame}`);
+      if (o !== undefined && o !== f) union(f, o);
+    }
   // 2. Forged resets toward both ends: same connection, both middlebox, moments apart.
   const byMatch = new Map<unknown, Finding[]>();
   for (const f of resets) {
@@ -74,7 +79,8 @@ export function mergeAcrossCaptures(findings: Finding[], sources: Map<Finding, F
     }
     // The representative: the most certain origin (the capture that saw the decisive evidence).
     const rep = [...members].sort(
-      (a, b) => (b.originDetail?.confidence ?? 0) - (a.originDetail?.confidence ?? 0) || b.confidence - a.confidence,
+      (a, b) =>
+        (b.originDetail?.confidence ?? 0) - (a.originDetail?.confidence ?? 0) || b.confidence - a.confidence,
     )[0];
     const seen = new Set<string>();
     const packets = [];
