@@ -38,9 +38,9 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 export function assertTerminalSafe(text: string, maxLength = 160): void {
   assert.ok(text.length <= maxLength, `longer than ${maxLength}: ${text.length}`);
-  for (const ch of text)
-    assert.ok(!UNSAFE.test(ch), `unsafe U+${ch.codePointAt(0)?.toString(16)} in ${JSON.stringify(text)}`);
-  // A lone surrogate is not a whole code point and would not show up above.
+  const bad = UNSAFE.exec(text);
+  if (bad) assert.fail(`unsafe U+${bad[0].codePointAt(0)?.toString(16)} in ${JSON.stringify(text)}`);
+  // Belt and braces: a lone surrogate (\p{Cs} above) would also make the string ill-formed.
   assert.ok(text.isWellFormed(), `lone surrogate in ${JSON.stringify(text)}`);
 }
 
