@@ -7,8 +7,10 @@
  * Lower layers are exported for tools that need them: the streaming capture reader, the
  * allocation-free packet decoder, the connection tracker and the explain engine.
  */
-export { readCapture } from './capture/read-capture.ts';
+
+export { summarizePayload } from './app/index.ts';
 export { PcapngWriter, PcapWriter } from './capture/pcap-writer.ts';
+export { readCapture } from './capture/read-capture.ts';
 export type { CaptureProblem, CaptureRecord, CaptureSummary } from './capture/record.ts';
 export { runExplain } from './cli/explain-command.ts';
 export { formatAddress, formatEndpoint, parseAddress } from './decode/address.ts';
@@ -32,6 +34,5 @@ export { readPackets } from './pipeline/read-packets.ts';
 export type { CaptureInfo } from './report/explain-json.ts';
 export { SCHEMA_VERSION } from './report/explain-json.ts';
 export type { Connection } from './tcp/connection.ts';
-export { Tracker } from './tcp/tracker.ts';
 export type { TrackerListener, TrackerOptions } from './tcp/tracker.ts';
-export { summarizePayload } from './app/index.ts';
+export { Tracker } from './tcp/tracker.ts';

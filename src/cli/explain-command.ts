@@ -1,6 +1,6 @@
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
-import type { PathLoss } from '../explain/multi/cross-check.ts';
+import type { DeclaredVantage, PathLoss } from '../explain/multi/cross-check.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
 import { captureInfo, explainDocument } from '../report/explain-json.ts';
@@ -9,9 +9,12 @@ import { Tracker } from '../tcp/tracker.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
 import { findingFilter } from './finding-filter.ts';
 import { Output } from './output.ts';
+import { UsageError } from './packet-filter.ts';
 import { reportCaptureProblems } from './problems.ts';
 
 export interface ExplainOptions extends FindingFilterOptions {
+  /** `--at ROLE=FILE`: captures whose vantage the user names (client, middle/router/tap, server). */
+  at?: string[];
   json?: boolean;
   ndjson?: boolean;
   color?: boolean;
@@ -29,9 +32,17 @@ export interface ExplainResult {
 /** Read the captures, track connections, explain every reset and failure. */
 export async function runExplain(
   paths: string[],
-  options: { onFinding?: (f: Finding) => void; streaming?: boolean } = {},
+  options: {
+    onFinding?: (f: Finding) => void;
+    streaming?: boolean;
+    declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
+  } = {},
 ): Promise<{ captures: CaptureInfo[]; findings: Finding[]; paths: PathLoss[]; problemsExit: number }> {
-  const analysis = new Analysis({ streaming: options.streaming, onFinding: options.onFinding });
+  const analysis = new Analysis({
+    streaming: options.streaming,
+    onFinding: options.onFinding,
+    declaredVantages: options.declaredVantages,
+  });
   let tracker: Tracker | null = null;
   let nextId = 1;
   const infos: CaptureInfo[] = [];
@@ -76,14 +87,16 @@ export async function runExplain(
 }
 
 /** `rstscope explain`. */
-export async function explainCommand(paths: string[], options: ExplainOptions): Promise<number> {
+export async function explainCommand(positional: string[], options: ExplainOptions): Promise<number> {
   const keep = findingFilter(options);
+  const { paths, declared } = withDeclaredVantages(positional, options.at ?? []);
   const out = new Output();
   // Several captures are correlated at the end, so their findings cannot stream earlier.
   if (options.ndjson && paths.length === 1) {
     // Stream findings as connections end; patterns (which need them all) come at the end.
     const seen = new Set<Finding>();
     const { findings, problemsExit } = await runExplain(paths, {
+      declaredVantages: declared,
       streaming: true,
       onFinding: (f) => {
         seen.add(f);
@@ -97,13 +110,49 @@ export async function explainCommand(paths: string[], options: ExplainOptions): 
     out.flush();
     return problemsExit || exitFor(findings.filter(keep));
   }
-  const { captures, findings, paths: loss, problemsExit } = await runExplain(paths);
+  const {
+    captures,
+    findings,
+    paths: loss,
+    problemsExit,
+  } = await runExplain(paths, { declaredVantages: declared });
   const selected = findings.filter(keep);
   if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
   else if (options.json) out.line(explainDocument(captures, selected, loss));
   else for (const line of explainText(captures, selected, options.color ?? false, loss)) out.line(line);
   out.flush();
   return problemsExit || exitFor(selected);
+}
+
+const ROLE_NAMES: Record<string, DeclaredVantage> = {
+  client: 'client',
+  server: 'server',
+  middle: 'middle',
+  router: 'middle',
+  tap: 'middle',
+  firewall: 'middle',
+};
+
+/** Positional captures first, then the `--at ROLE=FILE` ones, with their declared positions. */
+function withDeclaredVantages(
+  positional: string[],
+  at: string[],
+): { paths: string[]; declared: Map<number, DeclaredVantage> } {
+  const paths = [...positional];
+  const declared = new Map<number, DeclaredVantage>();
+  for (const spec of at) {
+    const eq = spec.indexOf('=');
+    const role = ROLE_NAMES[spec.slice(0, eq).toLowerCase()];
+    if (eq <= 0 || role === undefined || eq === spec.length - 1) {
+      throw new UsageError(
+        `--at: expected ROLE=FILE with ROLE client, server or middle (router, tap): ${spec}`,
+      );
+    }
+    declared.set(paths.length, role);
+    paths.push(spec.slice(eq + 1));
+  }
+  if (paths.length === 0) throw new UsageError('explain: name at least one capture (or --at ROLE=FILE)');
+  return { paths, declared };
 }
 
 function round6(x: number): number {

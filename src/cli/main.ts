@@ -40,7 +40,12 @@ export function buildProgram(): Command {
     .description(
       'Explain every TCP reset: origin, cause, trace-back and next step; plus failures without resets and patterns',
     )
-    .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
+    .argument('[capture...]', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
+    .option(
+      '--at <role=file>',
+      'a capture taken at a known point: client=, server= or middle= (repeatable)',
+      collect,
+    )
     .option('--json', 'one JSON document {captures, findings} (see README "Output contract")')
     .option('--ndjson', 'one finding per line, streamed as connections end')
     .option('--cause <id>', 'only findings with this cause (repeatable)', collect)
@@ -57,6 +62,7 @@ Exit codes: 0 nothing needs attention, 1 error, 2 findings of severity problem o
 Examples:
   rstscope explain capture.pcapng
   rstscope explain client.pcap server.pcap
+  rstscope explain --at client=laptop.pcapng --at server=web01.pcap.gz
   rstscope explain capture.pcap --cause app-timeout --json | jq '.findings[].summary'
   tcpdump -i eth0 -w - 'tcp' | rstscope explain - --ndjson`,
     )

@@ -4,7 +4,7 @@ import { failureOf } from './failures.ts';
 import type { Finding } from './finding.ts';
 import { SEVERITY_RANK } from './finding.ts';
 import { HostProfiles } from './host-profiles.ts';
-import type { CaptureVantage, PathLoss } from './multi/cross-check.ts';
+import type { CaptureVantage, DeclaredVantage, PathLoss } from './multi/cross-check.ts';
 import { VantageIndex } from './multi/cross-check.ts';
 import type { FindingSource } from './multi/merge.ts';
 import { mergeAcrossCaptures } from './multi/merge.ts';
@@ -19,6 +19,8 @@ export interface AnalysisOptions {
    */
   streaming?: boolean;
   onFinding?: (f: Finding) => void;
+  /** Capture positions declared by the user (`--at`), by capture index. */
+  declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
 }
 
 /**
@@ -63,7 +65,13 @@ export class Analysis {
   finish(): Finding[] {
     // Several captures: find the connections they share and align their clocks first, so each
     // reset can be checked against the capture nearest the host it claims to come from.
-    if (this.captureCount > 1) this.vantageIndex = new VantageIndex(this.sketches.all, this.captureCount);
+    if (this.captureCount > 1) {
+      this.vantageIndex = new VantageIndex(
+        this.sketches.all,
+        this.captureCount,
+        this.options.declaredVantages,
+      );
+    }
     for (const c of this.pending) this.explain(c);
     this.pending.length = 0;
     let findings = this.findings;

@@ -6,7 +6,6 @@ import { seqGeq } from '../tcp/seq.ts';
 import { seconds } from './causes/rule.ts';
 import { connectionRef } from './explain-reset.ts';
 import type { Finding } from './finding.ts';
-import { ladderOf } from './ladder.ts';
 
 /**
  * Failures that leave no reset: firewalls that drop silently, senders that retransmit into the

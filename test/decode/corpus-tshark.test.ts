@@ -25,8 +25,9 @@ import { readCapture } from '../../src/capture/read-capture.ts';
 import { formatAddress } from '../../src/decode/address.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import { PacketView } from '../../src/decode/packet-view.ts';
+import { CORPUS_DIR } from '../helpers/corpus.ts';
 
-const CORPUS = process.env.RSTSCOPE_CORPUS ?? '/work/shared/corpus';
+const CORPUS = process.env.RSTSCOPE_CORPUS ?? CORPUS_DIR;
 
 interface TsharkRow {
   frame: number;

@@ -31,7 +31,7 @@ for (const id of SCENARIOS) {
       await shiftClock(join(s.dir, s.captures[name]), out, SHIFTS[name] ?? 0);
       paths.push(out);
     }
-    const { captures, findings } = await runExplain(paths);
+    const { captures } = await runExplain(paths);
     // Clocks: each shifted capture's offset against capture 0 (the client) is recovered.
     names.forEach((name, i) => {
       if (i === 0) return;

@@ -17,7 +17,10 @@ import {
   ZeekConnection,
 } from '../../src/tcp/zeek/index.ts';
 
-export const CORPUS = '/work/shared/corpus';
+import { CORPUS_DIR } from './corpus.ts';
+
+/** The public corpus beside the project (../shared/corpus), wherever the clone lives. */
+export const CORPUS = CORPUS_DIR;
 
 export interface BaselineRow {
   capture: string;

@@ -22,7 +22,7 @@ export function matchConnections(sketches: readonly ConnectionSketch[]): Connect
     const pairKey = s.serverIsn >= 0 ? `${s.clientIsn}:${s.serverIsn}` : null;
     const isnKey = `${s.clientIsn}:${s.serverPort}`;
     let m = (pairKey !== null ? byPair.get(pairKey) : undefined) ?? byClientIsn.get(isnKey);
-    if (m !== undefined && m.byCapture.has(s.capture)) m = undefined; // the same capture twice: not the same connection
+    if (m?.byCapture.has(s.capture)) m = undefined; // the same capture twice: not the same connection
     if (m === undefined) {
       m = { byCapture: new Map() };
       matches.push(m);

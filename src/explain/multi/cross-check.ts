@@ -10,8 +10,14 @@ import type { ConnectionMatch } from './correlate.ts';
 import { matchConnections } from './correlate.ts';
 
 /** Where each capture sits and how its clock relates to capture 0 (null: no overlap with it). */
+/** Where the user says a capture was taken (`--at client=a.pcap --at server=b.pcap`). */
+export type DeclaredVantage = 'client' | 'middle' | 'server';
+const RANK: Record<DeclaredVantage, number> = { client: 0, middle: 1, server: 2 };
+
 export interface CaptureVantage {
   capture: number;
+  /** The position came from the user (`--at`), not from the packets. */
+  declared: boolean;
   /** Majority position over matched connections: at/near the client, the server, or between. */
   vantage: 'client' | 'server' | 'between' | 'unknown';
   clock: ClockEstimate | null;
@@ -50,7 +56,15 @@ export class VantageIndex {
   private readonly theta = new Map<number, number>();
   private readonly uncertainty = new Map<number, number>();
 
-  constructor(sketches: readonly ConnectionSketch[], captureCount: number) {
+  /** Positions the user declared (`--at client=…`): 0 client side, 1 between, 2 server side. */
+  private readonly declared: ReadonlyMap<number, number>;
+
+  constructor(
+    sketches: readonly ConnectionSketch[],
+    captureCount: number,
+    declared: ReadonlyMap<number, DeclaredVantage> = new Map(),
+  ) {
+    this.declared = new Map([...declared].map(([capture, role]) => [capture, RANK[role]]));
     this.matches = matchConnections(sketches);
     for (const m of this.matches)
       for (const s of m.byCapture.values()) this.byConnection.set(`${s.capture}|${s.id}`, m);
@@ -61,7 +75,9 @@ export class VantageIndex {
         this.theta.set(i, -clock.offset * 1e6);
         this.uncertainty.set(i, clock.uncertainty * 1e6);
       }
-      this.captures.push({ capture: i, vantage: this.majorityVantage(i), clock });
+      const role = declared.get(i);
+      const vantage = role === undefined ? this.majorityVantage(i) : role === 'middle' ? 'between' : role;
+      this.captures.push({ capture: i, vantage, clock, declared: role !== undefined });
     }
   }
 
@@ -97,7 +113,7 @@ export class VantageIndex {
         if (same !== undefined) {
           out.elsewhere.push({ capture, frame: same.frame });
           const atSender = senderAdjacent(there, r.fromClient);
-          const nearer = nearerTo(r.fromClient, here, there);
+          const nearer = this.nearer(r.fromClient, here, there);
           if (atSender) {
             out.votes.push({
               origin: r.fromClient ? 'client' : 'server',
@@ -125,7 +141,7 @@ export class VantageIndex {
         }
         // Absent there. It only means something if that capture lies between the purported sender
         // and this one, and it was recording this connection around that moment.
-        const nearer = nearerTo(r.fromClient, here, there);
+        const nearer = this.nearer(r.fromClient, here, there);
         const covers = there.start <= tThere + slack && there.end >= tThere - slack;
         if (nearer === true && covers) {
           out.votes.push({
@@ -142,7 +158,7 @@ export class VantageIndex {
     for (const [capture, there] of m.byCapture) {
       if (capture === c.capture) continue;
       for (const fromClient of [true, false]) {
-        if (nearerTo(fromClient, there, here) !== true) continue;
+        if (this.nearer(fromClient, there, here) !== true) continue;
         const side = fromClient ? 'client' : 'server';
         const seenHere = fromClient ? here.clientPackets : here.serverPackets;
         const seenThere = fromClient ? there.clientPackets : there.serverPackets;
@@ -182,7 +198,7 @@ export class VantageIndex {
           if (a === b) continue;
           for (const fromClient of [true, false]) {
             // a nearer the sender than b: what a saw from the sender and b did not.
-            if (nearerTo(fromClient, b, a) !== true) continue;
+            if (this.nearer(fromClient, b, a) !== true) continue;
             const sentA = fromClient ? a.clientPackets : a.serverPackets;
             const sentB = fromClient ? b.clientPackets : b.serverPackets;
             const key = `${a.capture}>${b.capture}>${fromClient}`;
@@ -227,6 +243,14 @@ export class VantageIndex {
       }
     }
     return [...grouped.values()].sort((x, y) => y.lost - x.lost);
+  }
+
+  /** Declared positions win over what the packets suggest. */
+  private nearer(fromClient: boolean, here: ConnectionSketch, there: ConnectionSketch): boolean | null {
+    const a = this.declared.get(here.capture);
+    const b = this.declared.get(there.capture);
+    if (a !== undefined && b !== undefined && a !== b) return fromClient ? b < a : b > a;
+    return nearerTo(fromClient, here, there);
   }
 
   private majorityVantage(capture: number): CaptureVantage['vantage'] {
