@@ -96,6 +96,7 @@ Examples:
     .description("One row per TCP connection with Zeek's conn_state and history, and how it ended")
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per connection per line')
+    .option('--checksums', "verify TCP checksums as Zeek does without -C ('c' in history)")
     .option('--host <address>', 'only connections involving this address (repeatable)', collect)
     .option('--port <port>', 'only connections on this port (repeatable)', portList)
     .addHelpText(

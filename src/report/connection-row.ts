@@ -1,14 +1,9 @@
 import { formatEndpoint } from '../decode/address.ts';
 import type { Connection } from '../tcp/connection.ts';
+import type { ZeekColumns } from '../tcp/zeek-extension.ts';
 import { epochNumber, humanDuration, utcTime } from './time.ts';
 
-/** Zeek-compatible columns computed by an add-on (src/tcp/zeek-extension.ts), when enabled. */
-export interface ZeekColumns {
-  connState: string;
-  history: string;
-  /** Zeek's originator is our server (Zeek decided roles differently, e.g. '^' flips). */
-  originatorIsServer: boolean;
-}
+export type { ZeekColumns };
 
 /**
  * One connection as `rstscope connections --json` prints it. Field names are a public contract
@@ -46,6 +41,10 @@ export function connectionJson(
     first_frame: c.startFrame,
     last_frame: c.lastFrame,
   };
+  if (zeek !== null) {
+    o.orig_bytes = zeek.origBytes;
+    o.resp_bytes = zeek.respBytes;
+  }
   if (zeek?.originatorIsServer) o.zeek_originator = 'server';
   return o;
 }

@@ -1,0 +1,78 @@
+/**
+ * The `connections` command itself (flow tracker + Zeek add-on, not a test-local replay) against
+ * Zeek's published conn.log baselines: conn_state and history per connection.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runConnections } from '../../src/cli/connections-command.ts';
+import { formatAddress } from '../../src/decode/address.ts';
+import { corpusAvailable } from '../helpers/corpus.ts';
+import type { ActualConn } from '../helpers/zeek-baselines.ts';
+import {
+  CORPUS,
+  describe,
+  likelyServerPortsFor,
+  pairConnections,
+  readBaseline,
+  readBaselineIndex,
+} from '../helpers/zeek-baselines.ts';
+
+/** Differences we accept (same reasons as test/tcp/zeek-baselines.test.ts). */
+const ALLOWED = new Set([
+  'zeek/http/deeply-nested-mime.pcap|?:? > ?:?', // 'X' comes from Zeek's application analyzers
+  'zeek/tunnels/Teredo.pcap|2001:0:4137:9e50:8000:f12a:b9c8:2815:1286 > 2001:4860:0:2001::68:80', // Teredo on a non-standard port
+]);
+
+test('rstscope connections: conn_state and history as in Zeek conn.log baselines', {
+  skip: !corpusAvailable() && 'corpus not present',
+}, async () => {
+  let compared = 0;
+  let identical = 0;
+  const wrong: string[] = [];
+  for (const row of readBaselineIndex()) {
+    const baseline = readBaseline(row);
+    if (baseline === null) continue;
+    const { rows } = await runConnections([join(CORPUS, row.capture)], {
+      zeek: { likelyServerPorts: likelyServerPortsFor(baseline), verifyChecksums: !baseline.ignoreChecksums },
+    });
+    const actual: ActualConn[] = rows.map(({ c, zeek }) => {
+      const client = formatAddress(c.client.ipVersion, c.client.address);
+      const server = formatAddress(c.server.ipVersion, c.server.address);
+      const flip = zeek?.originatorIsServer === true;
+      return {
+        origH: flip ? server : client,
+        origP: flip ? c.server.port : c.client.port,
+        respH: flip ? client : server,
+        respP: flip ? c.client.port : c.server.port,
+        history: zeek?.history ?? '',
+        connState: zeek?.connState ?? '',
+        origBytes: zeek?.origBytes ?? -1,
+        respBytes: zeek?.respBytes ?? -1,
+        origState: -1,
+        respState: -1,
+      };
+    });
+    const paired = pairConnections(baseline, actual);
+    baseline.conns.forEach((e, i) => {
+      compared++;
+      const a = paired[i];
+      const same =
+        a !== undefined &&
+        (e.history === undefined || a.history === e.history) &&
+        (e.connState === undefined || a.connState === e.connState);
+      if (same) identical++;
+      else if (!ALLOWED.has(`${row.capture}|${describe(e)}`)) {
+        wrong.push(
+          `${row.capture} ${describe(e)}: expected ${e.connState} ${e.history}, got ${a?.connState} ${a?.history}`,
+        );
+      }
+    });
+  }
+  assert.ok(compared > 1000, `compared ${compared}`);
+  assert.deepEqual(
+    wrong.slice(0, 20),
+    [],
+    `${wrong.length} connections differ from Zeek (${identical}/${compared} identical)`,
+  );
+});
