@@ -1,3 +1,4 @@
+import type { CaptureSummary } from '../capture/record.ts';
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
 import type { DeclaredVantage, PathLoss } from '../explain/multi/cross-check.ts';
@@ -10,7 +11,7 @@ import type { FindingFilterOptions } from './finding-filter.ts';
 import { findingFilter } from './finding-filter.ts';
 import { Output } from './output.ts';
 import { UsageError } from './packet-filter.ts';
-import { reportCaptureProblems } from './problems.ts';
+import { captureExitCode, reportCaptureProblems } from './problems.ts';
 
 export interface ExplainOptions extends FindingFilterOptions {
   /** `--at ROLE=FILE`: captures whose vantage the user names (client, middle/router/tap, server). */
@@ -37,7 +38,13 @@ export async function runExplain(
     streaming?: boolean;
     declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
   } = {},
-): Promise<{ captures: CaptureInfo[]; findings: Finding[]; paths: PathLoss[]; problemsExit: number }> {
+): Promise<{
+  captures: CaptureInfo[];
+  findings: Finding[];
+  paths: PathLoss[];
+  summaries: CaptureSummary[];
+  problemsExit: number;
+}> {
   const analysis = new Analysis({
     streaming: options.streaming,
     onFinding: options.onFinding,
@@ -82,7 +89,8 @@ export async function runExplain(
     captures: infos,
     findings,
     paths: analysis.pathLoss,
-    problemsExit: reportCaptureProblems(results.map((r) => r.summary)),
+    summaries: results.map((r) => r.summary),
+    problemsExit: captureExitCode(results.map((r) => r.summary)),
   };
 }
 
@@ -95,7 +103,7 @@ export async function explainCommand(positional: string[], options: ExplainOptio
   if (options.ndjson && paths.length === 1) {
     // Stream findings as connections end; patterns (which need them all) come at the end.
     const seen = new Set<Finding>();
-    const { findings, problemsExit } = await runExplain(paths, {
+    const { findings, summaries, problemsExit } = await runExplain(paths, {
       declaredVantages: declared,
       streaming: true,
       onFinding: (f) => {
@@ -108,14 +116,17 @@ export async function explainCommand(positional: string[], options: ExplainOptio
     });
     for (const f of findings) if (!seen.has(f) && keep(f)) out.line(JSON.stringify(f));
     out.flush();
+    reportCaptureProblems(summaries);
     return problemsExit || exitFor(findings.filter(keep));
   }
   const {
     captures,
     findings,
     paths: loss,
+    summaries,
     problemsExit,
   } = await runExplain(paths, { declaredVantages: declared });
+  reportCaptureProblems(summaries);
   const selected = findings.filter(keep);
   if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
   else if (options.json) out.line(explainDocument(captures, selected, loss));

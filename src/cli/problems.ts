@@ -7,12 +7,15 @@ import { sanitizeForTerminal } from '../report/terminal-safe.ts';
  * else 0 (a damaged file whose readable part was analysed is a warning, not a failure).
  */
 export function reportCaptureProblems(summaries: readonly CaptureSummary[]): number {
-  let code = 0;
   for (const s of summaries) {
     for (const p of s.problems) {
       process.stderr.write(`rstscope: ${sanitizeForTerminal(p.message)}\n`);
     }
-    if (s.format === 'unknown') code = 1;
   }
-  return code;
+  return captureExitCode(summaries);
+}
+
+/** 1 when some capture could not be read at all, else 0. */
+export function captureExitCode(summaries: readonly CaptureSummary[]): number {
+  return summaries.some((s) => s.format === 'unknown') ? 1 : 0;
 }
