@@ -18,6 +18,7 @@
  * The client stops starting connections on SIGTERM, drains for up to 2 s and prints counts.
  */
 import net from 'node:net';
+import { prng } from '../test/helpers/prng.ts';
 
 const HTTP_PORT = 8080;
 const UNREAD_PORT = 8081;
@@ -118,18 +119,6 @@ function startServer(address: string): void {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   console.log(`server listening on ${address}:${HTTP_PORT},${UNREAD_PORT},${BULK_PORT}`);
-}
-
-/** mulberry32: a small seeded PRNG so two runs make the same mix of connections. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The short-connection mix; weights are percentages. */

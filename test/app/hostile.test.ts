@@ -8,22 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { summarizeUnguarded } from '../../src/app/detect.ts';
 import { summarizePayload } from '../../src/app/index.ts';
+import { prng } from '../helpers/prng.ts';
 import * as P from './corpus-payloads.ts';
 import { ascii, assertTerminalSafe, client, hexBytes, server, summarize, utf8 } from './helpers.ts';
 
 const corpus = Object.values(P).filter((p): p is P.CorpusPayload => typeof p === 'object');
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PORTS = [21, 25, 80, 110, 139, 143, 443, 445, 587, 8080, 40000];
 

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { readCapture } from '../../src/capture/index.ts';
 import { corpusFile, ethernetFrame, LinkType, PcapngWriter } from '../helpers/capture-writer.ts';
+import { prng } from '../helpers/prng.ts';
 
 export interface FuzzJob {
   seed: number;
@@ -26,17 +27,6 @@ const job = workerData as FuzzJob;
 const port = parentPort;
 if (port === null) throw new Error('fuzz-worker must run as a worker thread');
 
-/** mulberry32: tiny, seedable, good enough to spread mutations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(job.seed);
 const int = (n: number) => Math.floor(random() * n);
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TimestampScale } from '../../src/capture/timestamp.ts';
+import { prng } from '../helpers/prng.ts';
 
 /** BigInt reference: count in 10^-e or 2^-p seconds -> (µs, ns) since 1970. */
 function reference(high: number, low: number, tsresol: number, offset: number): [bigint, bigint] {
@@ -11,18 +12,6 @@ function reference(high: number, low: number, tsresol: number, offset: number): 
   else if (exponent >= 9n) nanos = units / 10n ** (exponent - 9n);
   else nanos = units * 10n ** (9n - exponent);
   return [nanos / 1000n + BigInt(offset) * 1_000_000n, nanos % 1000n];
-}
-
-/** Small seeded PRNG (mulberry32) so a failure names reproducible inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const resolutions = [

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { runExplain } from '../../src/cli/explain-command.ts';
 import { corpusAvailable, corpusEntries } from '../helpers/corpus.ts';
 import { labScenarios } from '../helpers/lab.ts';
+import { prng } from '../helpers/prng.ts';
 
 /**
  * Captures are hostile input: the whole pipeline (read → decode → track → explain → report data)
@@ -15,17 +16,6 @@ import { labScenarios } from '../helpers/lab.ts';
  */
 const dir = mkdtempSync(join(tmpdir(), 'rstscope-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('explain survives mutated captures', { timeout: 120_000 }, async () => {
   const seed = Number(process.env.RSTSCOPE_FUZZ_SEED ?? Date.now() % 1_000_000);
