@@ -1,11 +1,10 @@
 import { summarizePayload } from '../app/index.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
-import { flagLetters } from '../report/tcp-flags.ts';
-import { epochNumber } from '../report/time.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { HEAD } from '../tcp/packet-log.ts';
 import type { Finding } from './finding.ts';
+import { packetBrief } from './packet-brief.ts';
 
 type Rung = NonNullable<Finding['ladder']>[number];
 
@@ -36,18 +35,7 @@ export function ladderOf(
   packets.forEach((p, i) => {
     if (seen.has(p.frame)) return;
     seen.add(p.frame);
-    const rung: Rung = {
-      capture: c.capture,
-      frame: p.frame,
-      ts: epochNumber(p.tsMicros),
-      from: p.fromClient ? 'client' : 'server',
-      flags: flagLetters(p.flags),
-      seq: p.seq,
-      ack: p.ack,
-      len: p.len,
-      win: p.window,
-      ttl: p.ttl,
-    };
+    const rung: Rung = { ...packetBrief(c.capture, p), win: p.window, ttl: p.ttl };
     const app = starts.get(p.frame);
     if (app !== undefined) rung.app = app;
     if (highlight.has(p.frame)) rung.mark = (p.flags & TcpFlag.RST) !== 0 ? 'reset' : 'finding';

@@ -1,10 +1,10 @@
 import { TcpFlag } from '../decode/packet-view.ts';
-import { flagLetters } from '../report/tcp-flags.ts';
 import { epochNumber } from '../report/time.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { seqDiff, seqGeq } from '../tcp/seq.ts';
 import type { ResetFacts } from './facts.ts';
 import type { PacketBrief, Traceback } from './finding.ts';
+import { packetBrief } from './packet-brief.ts';
 import type { ResetContext } from './reset-context.ts';
 
 /**
@@ -13,27 +13,10 @@ import type { ResetContext } from './reset-context.ts';
  * answered by the application, idle time, bytes in flight, and the retransmission pattern.
  */
 export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
-  const brief = (p: LoggedPacket | null, app?: string): PacketBrief | null =>
-    p === null
-      ? null
-      : {
-          capture: ctx.c.capture,
-          frame: p.frame,
-          ts: epochNumber(p.tsMicros),
-          from: p.fromClient ? 'client' : 'server',
-          flags: flagLetters(p.flags),
-          seq: p.seq,
-          ack: p.ack,
-          len: p.len,
-          ...(app !== undefined ? { app } : {}),
-        };
+  const brief = (p: LoggedPacket | null): PacketBrief | null =>
+    p === null ? null : packetBrief(ctx.c.capture, p);
   const c = ctx.c;
-  const lastClientData =
-    facts.lastSenderData !== null && ctx.fromClient
-      ? facts.lastSenderData
-      : facts.lastReceiverData !== null && !ctx.fromClient
-        ? facts.lastReceiverData
-        : null;
+  const lastClientData = ctx.fromClient ? facts.lastSenderData : facts.lastReceiverData;
   const lastServerData = !ctx.fromClient ? facts.lastSenderData : facts.lastReceiverData;
 
   let lastRequest: Traceback['lastRequest'] = null;
