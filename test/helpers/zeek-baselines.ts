@@ -283,3 +283,14 @@ export function pairConnections(b: Baseline, actual: ActualConn[]): (ActualConn 
     return take((a) => a.history === e.history) ?? take(() => true);
   });
 }
+
+/** Whether a connection matches its baseline row on every column the baseline has. */
+export function matchesBaseline(e: ExpectedConn, a: ActualConn | undefined): boolean {
+  return (
+    a !== undefined &&
+    (e.history === undefined || a.history === e.history) &&
+    (e.connState === undefined || a.connState === e.connState) &&
+    (e.origBytes === undefined || a.origBytes === e.origBytes) &&
+    (e.respBytes === undefined || a.respBytes === e.respBytes)
+  );
+}

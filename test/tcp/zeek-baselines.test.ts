@@ -9,6 +9,7 @@ import {
   CORPUS,
   describe,
   likelyServerPortsFor,
+  matchesBaseline,
   pairConnections,
   readBaseline,
   readBaselineIndex,
@@ -45,13 +46,7 @@ test('Zeek conn.log baselines: conn_state and history identical', async () => {
     baseline.conns.forEach((e, i) => {
       compared++;
       const a = paired[i];
-      const same =
-        a !== undefined &&
-        (e.history === undefined || a.history === e.history) &&
-        (e.connState === undefined || a.connState === e.connState) &&
-        (e.origBytes === undefined || a.origBytes === e.origBytes) &&
-        (e.respBytes === undefined || a.respBytes === e.respBytes);
-      if (same) {
+      if (matchesBaseline(e, a)) {
         identical++;
         return;
       }
