@@ -6,6 +6,7 @@ import type { ResetRecord } from '../tcp/reset-record.ts';
 import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import type { ResetFacts } from './facts.ts';
+import { isCopyOf } from './capture-copies.ts';
 import { factsOf } from './facts.ts';
 import type { Alternative, Finding, OriginVerdict } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
@@ -49,8 +50,11 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
 function revivedBetween(first: ResetRecord, prev: ResetRecord, next: ResetRecord): boolean {
   let fromClient = false;
   let fromServer = false;
-  for (const p of next.history.packets()) {
+  const history = next.history.packets();
+  const before = history.filter((p) => p.frame <= prev.frame);
+  for (const p of history) {
     if (p.frame <= prev.frame || p.frame >= next.frame || (p.flags & TcpFlag.RST) !== 0) continue;
+    if (isCopyOf(p, before)) continue; // the same packet captured again, not new traffic
     if (p.fromClient === first.fromClient) return true;
     if (p.fromClient) fromClient = true;
     else fromServer = true;

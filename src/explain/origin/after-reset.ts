@@ -1,4 +1,5 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
+import { isCopyOf } from '../capture-copies.ts';
 import type { ResetContext } from '../reset-context.ts';
 import type { OriginVote } from './vote.ts';
 import { ref, senderRole } from './vote.ts';
@@ -10,7 +11,17 @@ import { ref, senderRole } from './vote.ts';
  * of the Quantum-Insert-style races in the corpus).
  */
 export function afterResetScorer(ctx: ResetContext): OriginVote[] {
-  const own = ctx.after.filter((p) => p.fromClient === ctx.fromClient && (p.flags & TcpFlag.RST) === 0);
+  // A peer that tries again (Windows resends a refused SYN) starts a new exchange: what the
+  // sender answers to that retry says nothing about the earlier reset.
+  const retry = ctx.after.find((p) => p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.SYN) !== 0);
+  const until = retry?.tsMicros ?? Number.POSITIVE_INFINITY;
+  const own = ctx.after.filter(
+    (p) =>
+      p.fromClient === ctx.fromClient &&
+      (p.flags & TcpFlag.RST) === 0 &&
+      p.tsMicros < until &&
+      !isCopyOf(p, ctx.before),
+  );
   if (own.length === 0) return [];
   const role = senderRole(ctx);
   const data = own.filter((p) => p.len > 0 || (p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0);

@@ -21,6 +21,20 @@ export function ttlScorer(ctx: ResetContext): OriginVote[] {
     (p) => p.fromClient === ctx.fromClient && (p.flags & TcpFlag.RST) === 0 && p.ttl >= 0,
   );
   if (own.length > 0) {
+    // A capture on several interfaces (tcpdump -i any on a router) sees each packet more than
+    // once, at different TTLs: any TTL the sender's own packets show is consistent.
+    const seen = new Set(own.map((p) => p.ttl));
+    if (seen.has(r.ttl)) {
+      return [
+        {
+          origin: role,
+          weight: 2,
+          signal: 'ttl',
+          detail: `TTL ${r.ttl} equals this connection's other ${role} packets (${[...seen].sort((a, b) => b - a).join('/')})`,
+          frames: [ref(ctx, r.frame)],
+        },
+      ];
+    }
     expected = mode(own.map((p) => p.ttl));
     source = `this connection's other ${role} packets`;
   } else {
