@@ -9,13 +9,15 @@ import { frames } from './rule.ts';
 export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
   if (facts.senderFin === null && facts.receiverFin === null) return null;
   const fin = facts.receiverFin ?? facts.senderFin!;
-  const dataAfterFin = ctx.before.some(
-    (p) =>
-      p.len > 0 &&
-      p.frame > fin.frame &&
-      p.fromClient !== (fin === facts.senderFin ? ctx.fromClient : !ctx.fromClient),
+  // Data from the reset's receiver after the close began would be data-after-close; the resetter
+  // itself may still finish talking (a TLS close_notify) before its reset.
+  const firstFin = [facts.senderFin, facts.receiverFin]
+    .filter((f) => f !== null)
+    .sort((a, b) => a.frame - b.frame)[0]!;
+  const peerDataAfterFin = ctx.before.some(
+    (p) => p.len > 0 && p.frame > firstFin.frame && p.fromClient !== ctx.fromClient,
   );
-  if (dataAfterFin) return null;
+  if (peerDataAfterFin) return null;
   const both = facts.senderFin !== null && facts.receiverFin !== null;
   return {
     cause: 'rst-after-fin',
@@ -24,7 +26,7 @@ export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
     evidence: [
       {
         signal: 'graceful-close',
-        detail: `${both ? 'both sides had sent FIN' : `the ${fin === facts.senderFin ? 'resetter' : 'peer'} had sent FIN (frame ${fin.frame})`} before the reset, with no data after`,
+        detail: `${both ? 'both sides had sent FIN' : `the ${fin === facts.senderFin ? 'resetter' : 'peer'} had sent FIN (frame ${fin.frame})`} before the reset, with no data from the other side after it`,
         frames: frames(ctx, facts.senderFin?.frame, facts.receiverFin?.frame, ctx.r.frame),
       },
     ],
