@@ -1,4 +1,5 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
+import { seqDiff } from '../../tcp/seq.ts';
 import type { CauseRule } from './rule.ts';
 import { byEndpoint, frames, role, seconds } from './rule.ts';
 
@@ -18,18 +19,35 @@ export const appAbortRule: CauseRule = (ctx, origin, facts) => {
   const fromSocket = (r.flags & TcpFlag.ACK) !== 0 && (r.senderNextSeq < 0 || r.seq === r.senderNextSeq);
   if (!fromSocket) return null;
   const sender = role(ctx.fromClient);
-  const outstandingRequest = facts.senderDataUnanswered;
+  // What the abort may have destroyed: a client's own unanswered request (it gave up on it), or
+  // data the sender had sent that the peer had not yet acknowledged (a reset discards it, so the
+  // end of a response can be lost).
+  const outstandingRequest = ctx.fromClient && facts.senderDataUnanswered;
+  const unacked =
+    r.senderNextSeq >= 0 && r.receiverAckedSeq >= 0
+      ? Math.max(0, seqDiff(r.senderNextSeq, r.receiverAckedSeq))
+      : 0;
+  const harmful = outstandingRequest || unacked > 0;
   const quiet = facts.lastPacket !== null && facts.silence < 1_000_000;
   return {
     cause: 'app-abort',
     confidence: facts.receiverDataUnanswered ? 0.45 : 0.7,
-    severity: outstandingRequest ? 'problem' : 'benign',
+    severity: harmful ? 'problem' : 'benign',
     evidence: [
       {
         signal: 'abortive-close',
         detail: `RST/ACK with seq = the ${sender}'s next sequence number (${r.seq}), no FIN before it, no retransmission or probe: the ${sender}'s application closed the socket abortively`,
         frames: frames(ctx, r.frame),
       },
+      ...(unacked > 0
+        ? [
+            {
+              signal: 'unacked-data',
+              detail: `${unacked} bytes the ${sender} had sent were not yet acknowledged: the reset may have destroyed them before the ${role(!ctx.fromClient)} read them`,
+              frames: frames(ctx, r.frame),
+            },
+          ]
+        : []),
       ...(facts.lastPacket !== null
         ? [
             {
@@ -43,6 +61,8 @@ export const appAbortRule: CauseRule = (ctx, origin, facts) => {
     summary: `The ${sender} ${ctx.senderAddress}'s application ended the connection with a reset instead of a normal close (linger 0, a crash, or pool recycling).`,
     nextStep: outstandingRequest
       ? `Ask why the application on ${ctx.senderAddress} aborted with its own request outstanding (crash logs, timeouts configured in the client library).`
-      : `Usually harmless (connection pools and load balancers do this to avoid TIME_WAIT); if users see errors, check the ${sender} application's close/linger settings.`,
+      : unacked > 0
+        ? `Check the ${sender} application on ${ctx.senderAddress}: it aborted while ${unacked} bytes were still in flight, so the ${role(!ctx.fromClient)} may have lost the end of the data (use a normal close, or linger with a timeout).`
+        : `Usually harmless (connection pools and load balancers do this to avoid TIME_WAIT); if users see errors, check the ${sender} application's close/linger settings.`,
   };
 };
