@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { CaptureSummary } from '../capture/record.ts';
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
@@ -6,14 +7,20 @@ import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
 import { captureInfo, explainDocument } from '../report/explain-json.ts';
 import { explainText } from '../report/explain-text.ts';
+import { renderHtmlReport } from '../report/html/index.ts';
 import { Tracker } from '../tcp/tracker.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
 import { findingFilter } from './finding-filter.ts';
 import { Output } from './output.ts';
 import { UsageError } from './packet-filter.ts';
 import { captureExitCode, reportCaptureProblems } from './problems.ts';
+import { ProgressLine } from './progress.ts';
 
 export interface ExplainOptions extends FindingFilterOptions {
+  /** Also write the self-contained HTML report to this file. */
+  html?: string;
+  /** No progress line. */
+  quiet?: boolean;
   /** `--at ROLE=FILE`: captures whose vantage the user names (client, middle/router/tap, server). */
   at?: string[];
   json?: boolean;
@@ -37,6 +44,7 @@ export async function runExplain(
     onFinding?: (f: Finding) => void;
     streaming?: boolean;
     declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
+    onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
   } = {},
 ): Promise<{
   captures: CaptureInfo[];
@@ -54,6 +62,7 @@ export async function runExplain(
   let nextId = 1;
   const infos: CaptureInfo[] = [];
   const results = await readPackets(paths, {
+    onProgress: options.onProgress,
     onCaptureStart(capture) {
       tracker = new Tracker(capture, { ended: (c) => analysis.connectionEnded(c) }, {}, nextId);
     },
@@ -99,12 +108,14 @@ export async function explainCommand(positional: string[], options: ExplainOptio
   const keep = findingFilter(options);
   const { paths, declared } = withDeclaredVantages(positional, options.at ?? []);
   const out = new Output();
+  const progress = new ProgressLine(paths, { quiet: options.quiet });
   // Several captures are correlated at the end, so their findings cannot stream earlier.
   if (options.ndjson && paths.length === 1) {
     // Stream findings as connections end; patterns (which need them all) come at the end.
     const seen = new Set<Finding>();
     const { findings, summaries, problemsExit } = await runExplain(paths, {
       declaredVantages: declared,
+      onProgress: progress.onProgress,
       streaming: true,
       onFinding: (f) => {
         seen.add(f);
@@ -114,6 +125,7 @@ export async function explainCommand(positional: string[], options: ExplainOptio
         }
       },
     });
+    progress.done();
     for (const f of findings) if (!seen.has(f) && keep(f)) out.line(JSON.stringify(f));
     out.flush();
     reportCaptureProblems(summaries);
@@ -125,9 +137,17 @@ export async function explainCommand(positional: string[], options: ExplainOptio
     paths: loss,
     summaries,
     problemsExit,
-  } = await runExplain(paths, { declaredVantages: declared });
+  } = await runExplain(paths, { declaredVantages: declared, onProgress: progress.onProgress });
+  progress.done();
   reportCaptureProblems(summaries);
   const selected = findings.filter(keep);
+  if (options.html !== undefined) {
+    try {
+      writeFileSync(options.html, renderHtmlReport(captures, selected));
+    } catch (err) {
+      throw new UsageError(`--html: cannot write ${options.html}: ${(err as Error).message}`);
+    }
+  }
   if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
   else if (options.json) out.line(explainDocument(captures, selected, loss));
   else for (const line of explainText(captures, selected, options.color ?? false, loss)) out.line(line);

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 import { connectionsCommand } from './connections-command.ts';
 import { explainCommand } from './explain-command.ts';
+import { exportCommand } from './export-command.ts';
 import { UsageError } from './packet-filter.ts';
 import { packetsCommand } from './packets-command.ts';
 
@@ -18,6 +19,12 @@ function portList(value: string, previous: number[] = []): number[] {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('not a port number (0–65535)');
   return [...previous, n];
+}
+
+function findingNumber(value: string): number {
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('not a finding number');
+  return n;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -53,6 +60,8 @@ export function buildProgram(): Command {
     .option('--port <port>', 'only findings whose connection uses this port (repeatable)', portList)
     .option('--since <time>', 'only findings at or after this time (2024-05-01T10:00:00Z or epoch seconds)')
     .option('--until <time>', 'only findings at or before this time')
+    .option('--html <file>', 'also write a self-contained HTML report (ladder diagrams, timeline, filters)')
+    .option('--quiet', 'no progress line on stderr')
     .option('--no-color', 'no colour even on a terminal')
     .addHelpText(
       'after',
@@ -63,12 +72,40 @@ Examples:
   rstscope explain capture.pcapng
   rstscope explain client.pcap server.pcap
   rstscope explain --at client=laptop.pcapng --at server=web01.pcap.gz
+  rstscope explain capture.pcap --html report.html
   rstscope explain capture.pcap --cause app-timeout --json | jq '.findings[].summary'
   tcpdump -i eth0 -w - 'tcp' | rstscope explain - --ndjson`,
     )
     .action(async (paths: string[], opts) => {
       const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.exitCode = await explainCommand(paths, { ...opts, color });
+    });
+
+  program
+    .command('export')
+    .description(
+      "Write the packets of one finding's connection(s), from every capture involved, as a new pcap/pcapng",
+    )
+    .argument('<capture...>', 'the same captures, in the same order, as given to explain')
+    .option('--finding <n>', 'finding number as printed by explain (#N)', findingNumber)
+    .option('--connection <spec>', 'a connection instead: "10.0.0.1:50000-10.0.0.9:445" (IPv6 in brackets)')
+    .requiredOption('-w, --write <file>', 'output file (.pcapng for pcapng)')
+    .option('--format <format>', 'pcap or pcapng (default: from the file name, pcapng for several captures)')
+    .option('--quiet', 'no summary line on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  rstscope export capture.pcap --finding 3 -w finding3.pcap
+  rstscope export client.pcap server.pcap --finding 1 -w both-sides.pcapng
+  rstscope export capture.pcap --connection "10.0.0.1:50000-10.0.0.9:445" -w conn.pcap`,
+    )
+    .action(async (paths: string[], opts) => {
+      if (opts.finding === undefined && opts.connection === undefined)
+        throw new UsageError('export: give --finding N or --connection SPEC');
+      if (opts.format !== undefined && opts.format !== 'pcap' && opts.format !== 'pcapng')
+        throw new UsageError('--format: pcap or pcapng');
+      process.exitCode = await exportCommand(paths, opts);
     });
 
   program
