@@ -11,11 +11,13 @@ import { Output } from './output.ts';
 import type { PacketFilterOptions } from './packet-filter.ts';
 import { PacketFilter } from './packet-filter.ts';
 import { reportCaptureProblems } from './problems.ts';
+import { ProgressLine } from './progress.ts';
 
 export interface ConnectionsOptions extends PacketFilterOptions {
   json?: boolean;
   /** Verify TCP checksums like Zeek without -C (bad ones: history 'c', packet ignored by Zeek's columns). */
   checksums?: boolean;
+  quiet?: boolean;
 }
 
 type Row = ConnectionRow;
@@ -29,7 +31,11 @@ export interface ConnectionRow {
 /** Track every TCP connection of the captures with Zeek's bookkeeping; rows in start order. */
 export async function runConnections(
   paths: string[],
-  options: { filter?: PacketFilter; zeek?: ZeekExtensionOptions } = {},
+  options: {
+    filter?: PacketFilter;
+    zeek?: ZeekExtensionOptions;
+    onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
+  } = {},
 ): Promise<{ rows: ConnectionRow[]; summaries: CaptureSummary[] }> {
   const filter = options.filter ?? null;
   const extension = options.zeek !== undefined ? makeZeekExtension(options.zeek) : zeekExtension;
@@ -43,6 +49,7 @@ export async function runConnections(
     c.retransmissions = null;
   };
   const results = await readPackets(paths, {
+    onProgress: options.onProgress,
     onCaptureStart(capture) {
       tracker = new Tracker(capture, { ended: onEnded }, { extension }, nextId);
     },
@@ -61,10 +68,13 @@ export async function runConnections(
 
 /** `rstscope connections`: one row per TCP connection, Zeek-comparable. */
 export async function connectionsCommand(paths: string[], options: ConnectionsOptions): Promise<number> {
+  const progress = new ProgressLine(paths, { quiet: options.quiet });
   const { rows, summaries } = await runConnections(paths, {
     filter: new PacketFilter(options),
     zeek: { verifyChecksums: options.checksums ?? false },
+    onProgress: progress.onProgress,
   });
+  progress.done();
   const out = new Output();
   if (options.json) {
     for (const r of rows) out.line(JSON.stringify(connectionJson(r.c, r.zeek, r.service)));

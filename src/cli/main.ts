@@ -114,6 +114,7 @@ Examples:
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per packet per line')
     .option('--resets', 'only packets with the RST flag')
+    .option('--quiet', 'no progress line on stderr')
     .option('--host <address>', 'only packets from or to this address (repeatable)', collect)
     .option('--port <port>', 'only packets from or to this port (repeatable)', portList)
     .addHelpText(
@@ -134,6 +135,7 @@ Examples:
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per connection per line')
     .option('--checksums', "verify TCP checksums as Zeek does without -C ('c' in history)")
+    .option('--quiet', 'no progress line on stderr')
     .option('--host <address>', 'only connections involving this address (repeatable)', collect)
     .option('--port <port>', 'only connections on this port (repeatable)', portList)
     .addHelpText(
