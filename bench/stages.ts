@@ -28,8 +28,8 @@ export const STAGES: readonly Stage[] = [
   { id: 'read', label: 'rstscope read', load: () => import('./stages/read.ts') },
   { id: 'decode', label: 'rstscope read+decode', load: () => import('./stages/decode.ts') },
   { id: 'track', label: 'rstscope read+decode+track', load: () => import('./stages/track.ts') },
-  // { id: 'explain', label: 'rstscope full explain', load: () => import('./stages/explain.ts') },
+  { id: 'explain', label: 'rstscope full explain', load: () => import('./stages/explain.ts') },
 ];
 
 /** Stages the flat-memory check runs on a 10 % head of the file as well as on the whole file. */
-export const FLAT_MEMORY_STAGES: readonly string[] = ['decode', 'track'];
+export const FLAT_MEMORY_STAGES: readonly string[] = ['decode', 'track', 'explain'];

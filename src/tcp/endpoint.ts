@@ -28,8 +28,11 @@ export class Endpoint {
   /** Highest acknowledgement number this side sent (what it has received from the peer). */
   highestAck = 0;
   ackKnown = false;
-  /** Last pure-ACK values, for duplicate-ACK detection. */
+  /** Acknowledgement number and window of this side's latest packet (Wireshark's lastack and
+   *  window: any packet, whatever its flags), for duplicate ACKs, window updates and spurious
+   *  retransmissions. */
   lastAck = 0;
+  lastAckSeen = false;
   lastWindow = -1;
   /** Last advertised window, raw and scaled (scaled = raw << peer-agreed shift, when known). */
   window = -1;

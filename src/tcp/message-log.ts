@@ -26,6 +26,64 @@ export interface MessageStart {
   bytes: Uint8Array;
 }
 
+/**
+ * A message start whose first bytes are kept as a one-byte string (latin1: one char per byte,
+ * lossless) and turned into a Uint8Array only when read. A small string lives in the JS heap and
+ * costs one allocation; a Uint8Array per message costs three objects and an off-heap buffer, and
+ * most messages of most connections are never read (only those of connections with a reset or a
+ * failure are).
+ */
+class MessageRecord implements MessageStart {
+  fromClient: boolean;
+  frame: number;
+  tsMicros: number;
+  seq: number;
+  segmentLength: number;
+  totalLength: number;
+  lastFrame: number;
+  lastTs: number;
+  endSeq: number;
+  private prefix: string;
+  private decoded: Uint8Array | null = null;
+
+  constructor(
+    fromClient: boolean,
+    frame: number,
+    tsMicros: number,
+    seq: number,
+    len: number,
+    endSeq: number,
+    prefix: string,
+  ) {
+    this.fromClient = fromClient;
+    this.frame = frame;
+    this.tsMicros = tsMicros;
+    this.seq = seq;
+    this.segmentLength = len;
+    this.totalLength = len;
+    this.lastFrame = frame;
+    this.lastTs = tsMicros;
+    this.endSeq = endSeq;
+    this.prefix = prefix;
+  }
+
+  get bytes(): Uint8Array {
+    if (this.decoded === null) this.decoded = Buffer.from(this.prefix, 'latin1');
+    return this.decoded;
+  }
+
+  set bytes(value: Uint8Array) {
+    this.decoded = value;
+  }
+}
+
+/** Bytes [from, to) as a latin1 string, without allocating a Buffer view for Buffers. */
+function latin1(data: Uint8Array, from: number, to: number): string {
+  if (to <= from) return '';
+  if (Buffer.isBuffer(data)) return data.toString('latin1', from, to);
+  return Buffer.from(data.buffer, data.byteOffset + from, to - from).toString('latin1');
+}
+
 export class MessageLog {
   /** Oldest first, both directions interleaved in capture order; at most 2 × MESSAGES. */
   readonly messages: MessageStart[] = [];
@@ -51,20 +109,10 @@ export class MessageLog {
     this.current = dir;
     this.count++;
     const take = Math.min(view.payloadCaptured, PREFIX);
-    const bytes = new Uint8Array(take);
-    if (take > 0) bytes.set(data.subarray(view.payloadOffset, view.payloadOffset + take));
-    this.messages.push({
-      fromClient,
-      frame,
-      tsMicros,
-      seq: view.seq,
-      segmentLength: len,
-      totalLength: len,
-      lastFrame: frame,
-      lastTs: tsMicros,
-      endSeq: end,
-      bytes,
-    });
+    const from = view.payloadOffset;
+    this.messages.push(
+      new MessageRecord(fromClient, frame, tsMicros, view.seq, len, end, latin1(data, from, from + take)),
+    );
     let sameDir = 0;
     for (const m of this.messages) if (m.fromClient === fromClient) sameDir++;
     if (sameDir > MESSAGES) {

@@ -3,13 +3,25 @@ import type { PacketView } from '../decode/packet-view.ts';
 /**
  * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
  * and the first request: what a reset is often measured against) and the most recent TAIL packets
- * in a ring. One Uint32Array per connection, allocated when the connection is created, so logging a
- * packet allocates nothing.
+ * in a ring. Packets are stored in one Uint32Array per connection, so logging a packet allocates
+ * nothing — except when the array grows: it starts at INITIAL_SLOTS (a short request/response
+ * connection, the common case, never needs more) and grows once to the full HEAD + TAIL.
+ *
+ * Memory matters here because connections that ended stay in the flow table for the tracker's
+ * linger and every reset keeps a snapshot: a fixed 1.6 KB array per connection and per reset was
+ * most of the tracker's footprint, and allocating it most of its time. The arrays come from
+ * Node's shared buffer pool (Buffer.allocUnsafe below 4 KB carves 8 KB pool chunks): no
+ * ArrayBuffer of their own. A chunk is freed when all logs carved from it are gone, so a log
+ * can keep at most 8 KB alive — still bounded per live connection. Snapshots therefore share the live array (copy-on-write): a
+ * snapshot is copied only when the live log is about to overwrite a slot it still shows, which
+ * happens only once the ring wraps; before that, new packets go to slots beyond the snapshot's.
  */
 export const HEAD = 8;
 export const TAIL = 32;
 const SLOTS = HEAD + TAIL;
 const WORDS = 10;
+/** Slots allocated at the first packet: handshake, one request and its answer, and the close. */
+const INITIAL_SLOTS = 12;
 
 // Word layout of one slot.
 const TS_HI = 0; // tsMicros / 2^32
@@ -40,15 +52,21 @@ export interface LoggedPacket {
   tsVal: number | null;
 }
 
+const EMPTY = new Uint32Array(0);
+
 export class PacketLog {
-  private readonly slots = new Uint32Array(SLOTS * WORDS);
+  private slots: Uint32Array = EMPTY;
   /** Packets ever logged (the ring holds the last TAIL of those beyond HEAD). */
   count = 0;
+  /** Snapshots still sharing `slots` (copy-on-write), null when none. */
+  private sharers: PacketLog[] | null = null;
 
   add(view: PacketView, frame: number, tsMicros: number, fromClient: boolean): void {
     const n = this.count++;
     const slot = n < HEAD ? n : HEAD + ((n - HEAD) % TAIL);
     const base = slot * WORDS;
+    if (base >= this.slots.length) this.grow();
+    else if (this.sharers !== null && n >= SLOTS) this.detachSharers();
     const s = this.slots;
     s[base + TS_HI] = Math.floor(tsMicros / 4294967296);
     s[base + TS_LO] = tsMicros >>> 0;
@@ -106,12 +124,42 @@ export class PacketLog {
     return null;
   }
 
-  /** A detached copy (for a reset snapshot: what the connection looked like at that moment). */
+  /**
+   * The log as it is now, frozen (for a reset record: what the connection looked like at that
+   * moment). Shares this log's array until this log would overwrite one of its slots.
+   */
   snapshot(): PacketLog {
     const copy = new PacketLog();
-    copy.slots.set(this.slots);
+    copy.slots = this.slots;
     copy.count = this.count;
+    if (this.slots.length > 0) {
+      if (this.sharers === null) this.sharers = [];
+      this.sharers.push(copy);
+    }
     return copy;
+  }
+
+  /** Slots allocated (for memory accounting in tests and benchmarks). */
+  get capacity(): number {
+    return this.slots.length / WORDS;
+  }
+
+  private grow(): void {
+    // Sharers keep the old array, which this log no longer writes: they are independent from now on.
+    const words = (this.slots.length === 0 ? INITIAL_SLOTS : SLOTS) * WORDS;
+    // From Node's shared 8 KB buffer pool (8-byte aligned): no ArrayBuffer and off-heap
+    // allocation of its own per connection, which cost more than the rest of connection setup.
+    // Uninitialised, which is fine: only slots below `count` are ever read.
+    const bytes = Buffer.allocUnsafe(words * 4);
+    const next = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
+    next.set(this.slots);
+    this.slots = next;
+    this.sharers = null;
+  }
+
+  private detachSharers(): void {
+    for (const s of this.sharers!) s.slots = this.slots.slice(0, s.size * WORDS);
+    this.sharers = null;
   }
 
   private read(slot: number): LoggedPacket {

@@ -1,8 +1,10 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
+import type { Endpoint } from './endpoint.ts';
 import type { ResetRecord } from './reset-record.ts';
 import { MAX_RESETS_PER_CONNECTION } from './reset-record.ts';
+import { seqGt } from './seq.ts';
 
 /**
  * Copy what a reset must be judged against at the moment it arrives: the sender's expected
@@ -47,7 +49,7 @@ export function recordReset(
     options,
     reservedBits: view.reservedBits,
     stateBefore: c.state,
-    senderNextSeq: sender.seqKnown ? sender.nextSeq : -1,
+    senderNextSeq: senderNextSeq(sender, receiver),
     receiverAckedSeq: receiver.ackKnown ? receiver.highestAck : -1,
     receiverWindow: receiver.window,
     receiverWindowScale: scaleAgreed ? receiver.windowScale : handshakeSeen ? 0 : -1,
@@ -57,4 +59,15 @@ export function recordReset(
   };
   c.resets.push(r);
   return r;
+}
+
+/**
+ * Where the sender's stream stood: the end of its highest segment seen, or further when the
+ * receiver acknowledged data the capture missed (the sequence analysis, like Wireshark's, keeps
+ * next-expected at what was seen; a reset from the sender's socket carries its real snd.nxt).
+ */
+function senderNextSeq(sender: Endpoint, receiver: Endpoint): number {
+  if (!sender.seqKnown) return -1;
+  if (receiver.ackKnown && seqGt(receiver.highestAck, sender.nextSeq)) return receiver.highestAck;
+  return sender.nextSeq;
 }

@@ -66,6 +66,19 @@ export class RetransmissionLog {
     return s;
   }
 
+  /**
+   * Mark segments of one direction that `ack` covers (end ≤ ack modulo 2^32). Called for every
+   * ACK of a connection that had a retransmission: no closure, no allocation.
+   */
+  acknowledgeUpTo(fromClient: boolean, ack: number): void {
+    const segments = this.segments;
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
+      if (s.fromClient === fromClient && !s.acked && ((ack - ((s.seq + s.len) >>> 0)) | 0) >= 0)
+        s.acked = true;
+    }
+  }
+
   /** Mark segments of one direction covered by an acknowledgement number. */
   acknowledge(fromClient: boolean, ackCovers: (seqEnd: number) => boolean): void {
     for (const s of this.segments) {

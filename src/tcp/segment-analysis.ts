@@ -5,20 +5,24 @@ import type { Endpoint } from './endpoint.ts';
 import { Mark } from './marks.ts';
 import { MessageLog } from './message-log.ts';
 import { RetransmissionLog } from './retransmission-log.ts';
-import { seqDiff, seqGeq, seqGt, seqLeq } from './seq.ts';
+import { seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
 
 /**
- * Per-segment TCP analysis for a non-RST packet, with Wireshark's meanings (packet-tcp.c) so the
- * numbers agree with what engineers see there:
- * - keep-alive: ≤ 1 byte at next-expected − 1, no SYN/FIN/RST;
- * - zero-window probe: 1 byte at next-expected while the peer advertises a zero window;
- * - retransmission: a segment carrying data, SYN or FIN that starts below next-expected;
- *   classified further as spurious (the peer had already acknowledged all of it) or fast (it
- *   fills the hole that the peer's duplicate ACKs point at);
- * - out-of-order: starts below next-expected but arrives within the RTT of the last new segment
- *   and was never sent before (it overtook, rather than repeated);
+ * Per-segment TCP analysis for a non-RST packet, with Wireshark's meanings and in the order of
+ * Wireshark's tcp_analyze_sequence_number (as in the 4.0 series that CI's tshark runs) (epan/dissectors/packet-tcp.c), so the per-frame
+ * marks agree with what engineers see there (test/tcp/tshark-analysis.test.ts compares them):
+ * - zero-window probe: exactly 1 byte at next-expected while the peer advertises a zero window
+ *   (it then skips the checks below, and does not advance next-expected);
  * - previous segment not captured: starts above next-expected;
- * - duplicate ACK: no data, same ACK and window as the previous one while data is outstanding.
+ * - keep-alive: 0 or 1 byte at next-expected − 1, no SYN/FIN;
+ * - window update / keep-alive ACK / duplicate ACK: no payload, at next-expected, same ACK as this
+ *   side's previous packet, non-zero window (changed, or unchanged) — see acknowledgement();
+ * - for a segment carrying data, SYN or FIN that is not a keep-alive, the first that applies of:
+ *   spurious retransmission (the peer's latest ACK already covers all its data), fast
+ *   retransmission (the peer sent ≥ 2 duplicate ACKs for this seq, the latest within 20 ms),
+ *   out-of-order (within the handshake RTT, 3 ms by default, of the newest segment, and not ending
+ *   where it ended), retransmission (starts below next-expected).
+ * "Payload length" below is Wireshark's seglen: data bytes only, SYN and FIN not counted.
  */
 export function analyseSegment(
   c: Connection,
@@ -35,7 +39,8 @@ export function analyseSegment(
   const fin = (f & TcpFlag.FIN) !== 0;
   const ack = (f & TcpFlag.ACK) !== 0;
   const len = view.payloadLength;
-  const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
+  const seq = view.seq;
+  const end = (seq + len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
   c.marks = 0;
   const answersKeepAlive = peer.lastWasKeepAlive;
   ep.lastWasKeepAlive = false;
@@ -43,47 +48,43 @@ export function analyseSegment(
   if (syn) handshake(c, view, ep, ts, frame, fromClient, ack);
 
   // ---- sequence space ----
-  let newData = 0;
-  if (!ep.seqKnown) {
-    ep.seqKnown = true;
-    ep.nextSeq = (view.seq + segLen) >>> 0;
-    newData = len;
-  } else {
-    const d = seqDiff(view.seq, ep.nextSeq);
-    const end = (view.seq + segLen) >>> 0;
-    if (segLen <= 1 && !syn && !fin && d === -1) {
+  const known = ep.seqKnown;
+  const next = ep.nextSeq;
+  let probe = false;
+  let keepAlive = false;
+  if (known && len === 1 && seq === next && peer.window === 0) {
+    probe = true;
+    ep.zeroWindowProbes++;
+    c.marks |= Mark.ZERO_WINDOW_PROBE;
+  } else if (known) {
+    if (seqGt(seq, next)) {
+      ep.gaps++;
+      ep.gapBytes += seqDiff(seq, next);
+      c.marks |= Mark.LOST_SEGMENT;
+    }
+    if (len <= 1 && !syn && !fin && seq === (next - 1) >>> 0) {
+      keepAlive = true;
       ep.keepAlives++;
       ep.lastWasKeepAlive = true;
       c.marks |= Mark.KEEP_ALIVE;
-    } else if (len === 1 && !syn && !fin && d === 0 && peer.window === 0) {
-      // Zero-window probe: the byte is sent again once the window opens, so don't advance.
-      ep.zeroWindowProbes++;
-      c.marks |= Mark.ZERO_WINDOW_PROBE;
-    } else if (segLen > 0 && peer.ackKnown && seqGeq(peer.highestAck, end) && !syn) {
-      // Already acknowledged by the peer: a spurious retransmission (Wireshark checks this first).
-      retransmission(c, view, ep, peer, ts, frame, fromClient, segLen, 'spurious');
-    } else if (d > 0) {
-      ep.gaps++;
-      c.marks |= Mark.LOST_SEGMENT;
-      ep.gapBytes += d;
-      ep.nextSeq = end;
-      ep.nextSeqTs = ts;
-      newData = len;
-    } else if (segLen === 0) {
-      // A pure ACK at or below next-expected: nothing to do for the sequence space.
-    } else if (d === 0 || (segLen > 1 && d === -1)) {
-      // d === −1 with more than one byte: new data after a zero-window probe byte (not a retransmission).
-      ep.nextSeq = end;
-      ep.nextSeqTs = ts;
-      newData = d === 0 ? len : len - 1;
-    } else {
-      retransmission(c, view, ep, peer, ts, frame, fromClient, segLen, 'classify');
-      if (seqGt(end, ep.nextSeq)) {
-        newData = seqDiff(end, ep.nextSeq) - (fin ? 1 : 0);
-        ep.nextSeq = end;
-        ep.nextSeqTs = ts;
-      }
     }
+  }
+  if (known && !keepAlive && (len > 0 || syn || fin)) {
+    // A segment of more than one byte starting at next-expected − 1 follows a 1-byte zero-window
+    // probe: it carries new data, so it is not "not advanced" (spurious is still possible).
+    const notAdvanced = seqLt(seq, next) && !(len > 1 && seq === (next - 1) >>> 0);
+    classifyRepeat(c, view, ep, peer, ts, frame, fromClient, notAdvanced, len, end);
+  }
+  let newData = 0;
+  if (!known) {
+    ep.seqKnown = true;
+    ep.nextSeq = end;
+    ep.nextSeqTs = ts;
+    newData = len;
+  } else if (!probe && seqGt(end, next)) {
+    newData = Math.min(len, seqDiff(end, next) - (fin ? 1 : 0) - (syn ? 1 : 0));
+    ep.nextSeq = end;
+    ep.nextSeqTs = ts;
   }
 
   // ---- state transitions ----
@@ -97,7 +98,7 @@ export function analyseSegment(
     if (ep.finCount === 1) {
       ep.finFrame = frame;
       ep.finTs = ts;
-      ep.finSeq = (view.seq + len) >>> 0;
+      ep.finSeq = (seq + len) >>> 0;
     }
     if (c.state !== 'reset') c.state = peer.finCount > 0 ? 'closed' : 'half-closed';
   } else if (c.state === 'half-closed' && peer.finCount > 0 && ep.finCount > 0) {
@@ -105,7 +106,7 @@ export function analyseSegment(
   }
 
   // ---- acknowledgements and windows ----
-  if (ack) acknowledgement(c, view, ep, peer, ts, syn || fin, segLen, answersKeepAlive);
+  acknowledgement(c, view, ep, peer, ts, syn || fin, len, answersKeepAlive, probe, ack);
 
   // ---- new data ----
   if (newData > 0) {
@@ -114,7 +115,7 @@ export function analyseSegment(
     ep.lastDataFrame = frame;
     if (!ep.rttPending) {
       ep.rttPending = true;
-      ep.rttSeqEnd = (view.seq + len) >>> 0;
+      ep.rttSeqEnd = (seq + len) >>> 0;
       ep.rttStartTs = ts;
     }
     if (len > 0) {
@@ -150,7 +151,11 @@ function handshake(
   }
 }
 
-function retransmission(
+/**
+ * A segment carrying data, SYN or FIN that is not a keep-alive: fast retransmission, out-of-order,
+ * spurious retransmission or retransmission, the first that applies (Wireshark's order).
+ */
+function classifyRepeat(
   c: Connection,
   view: PacketView,
   ep: Endpoint,
@@ -158,16 +163,20 @@ function retransmission(
   ts: number,
   frame: number,
   fromClient: boolean,
-  segLen: number,
-  kind: 'spurious' | 'classify',
+  notAdvanced: boolean,
+  len: number,
+  end: number,
 ): void {
-  const end = (view.seq + segLen) >>> 0;
-  // Wireshark's order after the spurious check: a fast retransmission answers ≥ 2 duplicate ACKs
-  // within 20 ms; a segment arriving within the first RTT after the newest one, not ending where
-  // that one ended, overtook it (out-of-order); anything else is a plain retransmission.
-  const spurious = kind === 'spurious';
-  const fast = !spurious && peer.dupAckRun >= 2 && peer.lastAck === view.seq && ts - peer.lastAckTs < 20_000;
-  if (!fast && !spurious) {
+  const seq = view.seq;
+  // Spurious: all its data is covered by the peer's latest acknowledgement (data bytes only;
+  // checked first, whether or not the segment advances next-expected).
+  const spurious =
+    len > 0 && peer.lastAckSeen && peer.lastAck !== 0 && seqLeq((seq + len) >>> 0, peer.lastAck);
+  const fast =
+    !spurious && notAdvanced && peer.dupAckRun >= 2 && peer.lastAck === seq && ts - peer.lastAckTs < 20_000;
+  if (!spurious && !fast && notAdvanced) {
+    // Arrived within the first RTT after the newest segment and does not end where that one ended
+    // (SYN and FIN counted): it overtook rather than repeated (3 ms when no handshake was seen).
     const threshold = c.handshakeRtt > 0 ? c.handshakeRtt : 3000;
     if (ts - ep.nextSeqTs < threshold && ep.nextSeq !== end) {
       ep.outOfOrder++;
@@ -175,19 +184,21 @@ function retransmission(
       return;
     }
   }
+  if (!fast && !spurious && !notAdvanced) return;
   if (spurious) ep.spuriousRetransmissions++;
   // Original send: the most recent logged packet from this side with the same sequence number.
   let originalTs = -1;
   let originalFrame = 0;
-  if (c.retransmissions === null || !hasSegment(c.retransmissions, fromClient, view.seq)) {
-    const original = c.log.findSent(fromClient, view.seq, frame);
+  if (c.retransmissions === null || !hasSegment(c.retransmissions, fromClient, seq)) {
+    const original = c.log.findSent(fromClient, seq, frame);
     if (original !== null) {
       originalTs = original.tsMicros;
       originalFrame = original.frame;
     }
   }
   if (c.retransmissions === null) c.retransmissions = new RetransmissionLog();
-  const s = c.retransmissions.record(fromClient, view.seq, segLen, ts, frame, originalTs, originalFrame);
+  const segLen = seqDiff(end, seq);
+  const s = c.retransmissions.record(fromClient, seq, segLen, ts, frame, originalTs, originalFrame);
   ep.retransmissions++;
   if (s.sends - 1 > ep.maxSegmentRetransmissions) ep.maxSegmentRetransmissions = s.sends - 1;
   if (fast) ep.fastRetransmissions++;
@@ -197,7 +208,7 @@ function retransmission(
     (spurious ? Mark.SPURIOUS_RETRANSMISSION : 0) |
     (fast ? Mark.FAST_RETRANSMISSION : 0);
   // Karn's rule: an RTT measured across a retransmission is ambiguous.
-  if (ep.rttPending && seqGeq(ep.rttSeqEnd, view.seq)) ep.rttPending = false;
+  if (ep.rttPending && seqGeq(ep.rttSeqEnd, seq)) ep.rttPending = false;
 }
 
 function hasSegment(log: RetransmissionLog, fromClient: boolean, seq: number): boolean {
@@ -212,57 +223,70 @@ function acknowledgement(
   peer: Endpoint,
   ts: number,
   synOrFin: boolean,
-  segLen: number,
+  len: number,
   answersKeepAlive: boolean,
+  probe: boolean,
+  ackFlag: boolean,
 ): void {
   const a = view.ack;
-  if (!ep.ackKnown) {
-    ep.ackKnown = true;
-    ep.highestAck = a;
-  } else if (seqGt(a, ep.highestAck)) {
-    ep.highestAck = a;
-  }
-  // The peer's data the capture never showed, yet acknowledged (Wireshark: "ACKed unseen segment").
-  if (peer.seqKnown && seqGt(a, peer.nextSeq)) {
-    ep.ackedUnseen++;
-    c.marks |= Mark.ACKED_UNSEEN;
-    peer.nextSeq = a;
-  }
-  if (peer.rttPending && seqGeq(a, peer.rttSeqEnd)) {
-    peer.rttPending = false;
-    const sample = ts - peer.rttStartTs;
-    c.rttSamples++;
-    c.rttSum += sample;
-    if (c.rttMin < 0 || sample < c.rttMin) c.rttMin = sample;
-    if (sample > c.rttMax) c.rttMax = sample;
-  }
-  if (c.retransmissions !== null) {
-    c.retransmissions.acknowledge(!(ep === c.client), (end) => seqLeq(end, a));
+  if (ackFlag) {
+    if (!ep.ackKnown) {
+      ep.ackKnown = true;
+      ep.highestAck = a;
+    } else if (seqGt(a, ep.highestAck)) {
+      ep.highestAck = a;
+    }
+    // The peer's data the capture never showed, yet acknowledged (Wireshark: "ACKed unseen segment").
+    if (peer.seqKnown && seqGt(a, peer.nextSeq)) {
+      ep.ackedUnseen++;
+      c.marks |= Mark.ACKED_UNSEEN;
+    }
+    if (peer.rttPending && seqGeq(a, peer.rttSeqEnd)) {
+      peer.rttPending = false;
+      const sample = ts - peer.rttStartTs;
+      c.rttSamples++;
+      c.rttSum += sample;
+      if (c.rttMin < 0 || sample < c.rttMin) c.rttMin = sample;
+      if (sample > c.rttMax) c.rttMax = sample;
+    }
+    if (c.retransmissions !== null) {
+      c.retransmissions.acknowledgeUpTo(ep !== c.client, a);
+    }
   }
 
   const w = view.window;
-  // Wireshark: a duplicate ACK repeats ack and (non-zero) window at next-expected with no data;
-  // the same with a changed non-zero window is a window update.
-  if (segLen === 0 && !synOrFin && w !== 0 && view.seq === ep.nextSeq && a === ep.lastAck) {
-    if (answersKeepAlive) {
+  // Wireshark compares with this side's previous packet whatever its flags: no payload, at
+  // next-expected, same ACK number, non-zero window → keep-alive ACK (answers a keep-alive),
+  // duplicate ACK (same window) or window update (changed window). A zero-window probe skips these.
+  if (
+    !probe &&
+    len === 0 &&
+    !synOrFin &&
+    w !== 0 &&
+    view.seq === ep.nextSeq &&
+    ep.lastAckSeen &&
+    a === ep.lastAck
+  ) {
+    if (w !== ep.lastWindow) {
+      ep.windowUpdates++;
+      c.marks |= Mark.WINDOW_UPDATE;
+    } else if (answersKeepAlive) {
       c.marks |= Mark.KEEP_ALIVE_ACK;
-    } else if (w === ep.lastWindow) {
+    } else {
       ep.duplicateAcks++;
       ep.dupAckRun++;
       c.marks |= Mark.DUPLICATE_ACK;
-    } else if (ep.lastWindow >= 0) {
-      ep.windowUpdates++;
-      c.marks |= Mark.WINDOW_UPDATE;
     }
   }
-  if (a !== ep.lastAck) ep.dupAckRun = 0;
+  if (!ep.lastAckSeen || a !== ep.lastAck) ep.dupAckRun = 0;
+  ep.lastAckSeen = true;
   ep.lastAckTs = ts;
   ep.lastAck = a;
   ep.lastWindow = w;
 
-  // Zero window: Wireshark flags a zero window on any non-SYN/FIN/RST segment.
+  // Zero window: Wireshark flags a zero window on any non-SYN/FIN/RST segment but a zero-window probe.
   if (w === 0 && !synOrFin) {
-    c.marks |= Mark.ZERO_WINDOW;
+    if (!probe) c.marks |= Mark.ZERO_WINDOW;
     if (ep.zeroWindowSince < 0) {
       ep.zeroWindows++;
       ep.zeroWindowSince = ts;
@@ -273,4 +297,17 @@ function acknowledgement(
     ep.zeroWindowSince = -1;
   }
   ep.window = w;
+}
+
+/**
+ * A RST's acknowledgement number still becomes its sender's "latest ACK" in Wireshark's analysis
+ * (tcp_analyze_sequence_number runs for resets too), so a later segment from the peer that it
+ * covers is a spurious retransmission there. Its window is deliberately not taken as an
+ * advertisement: a reset's window (often 0) says nothing about the receive buffer.
+ */
+export function noteResetAck(ep: Endpoint, view: PacketView, ts: number): void {
+  if (!ep.lastAckSeen || view.ack !== ep.lastAck) ep.dupAckRun = 0;
+  ep.lastAckSeen = true;
+  ep.lastAck = view.ack;
+  ep.lastAckTs = ts;
 }

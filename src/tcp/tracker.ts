@@ -9,7 +9,7 @@ import { recordReset } from './reset-capture.ts';
 import type { ResetRecord } from './reset-record.ts';
 import { POST_RESET_PACKETS } from './reset-record.ts';
 import { destinationIsServer } from './roles.ts';
-import { analyseSegment } from './segment-analysis.ts';
+import { analyseSegment, noteResetAck } from './segment-analysis.ts';
 
 /** What the tracker tells the layers above. All optional. */
 export interface TrackerListener {
@@ -258,6 +258,7 @@ export class Tracker {
       }
       ep.rstCount++;
       if (ep.rstCount === 1) ep.firstRstFrame = frame;
+      noteResetAck(ep, view, ts);
       this.table.markEnded(c);
       if (r !== null) this.listener.reset?.(c, r);
     } else {
