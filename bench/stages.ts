@@ -31,5 +31,5 @@ export const STAGES: readonly Stage[] = [
   { id: 'explain', label: 'rstscope full explain', load: () => import('./stages/explain.ts') },
 ];
 
-/** Stages the flat-memory check runs on a 10 % head of the file as well as on the whole file. */
+/** Stages the flat-memory check runs on the first half of the file as well as on the whole file. */
 export const FLAT_MEMORY_STAGES: readonly string[] = ['decode', 'track', 'explain'];

@@ -92,11 +92,39 @@ export class SketchIndex {
   readonly all: ConnectionSketch[] = [];
   private readonly byHostPair = new Map<string, ConnectionSketch[]>();
   private readonly byTuple = new Map<string, ConnectionSketch[]>();
+  /** Per capture, server address and port: kept sorted by start time, because a busy service has
+   *  tens of thousands of connections and the rules ask only for those near one moment. */
+  private readonly byService = new Map<string, ConnectionSketch[]>();
 
   add(s: ConnectionSketch): void {
     this.all.push(s);
     push(this.byHostPair, `${s.capture}|${s.client}|${s.server}`, s);
     push(this.byTuple, `${s.capture}|${s.client}|${s.clientPort}|${s.server}|${s.serverPort}`, s);
+    const key = `${s.capture}|${s.server}|${s.serverPort}`;
+    const list = this.byService.get(key);
+    if (list === undefined) this.byService.set(key, [s]);
+    // Sketches arrive as connections end, nearly in start order: the insertion point is almost
+    // always at or near the end, so this stays cheap.
+    else list.splice(countStartingBefore(list, s.start, true), 0, s);
+  }
+
+  /**
+   * Connections of the same capture to this server address and port that started less than
+   * `radius` µs before or after `around`, in start order.
+   */
+  toService(
+    capture: number,
+    server: string,
+    serverPort: number,
+    around: number,
+    radius: number,
+  ): ConnectionSketch[] {
+    const list = this.byService.get(`${capture}|${server}|${serverPort}`);
+    if (list === undefined) return [];
+    return list.slice(
+      countStartingBefore(list, around - radius, true),
+      countStartingBefore(list, around + radius, false),
+    );
   }
 
   /** Connections of the same capture between the same client and server hosts. */
@@ -114,6 +142,19 @@ export class SketchIndex {
   ): ConnectionSketch[] {
     return this.byTuple.get(`${capture}|${client}|${clientPort}|${server}|${serverPort}`) ?? [];
   }
+}
+
+/** Binary search in a list sorted by start: how many sketches start before ts (or at it too). */
+function countStartingBefore(list: readonly ConnectionSketch[], ts: number, orAt: boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const start = list[mid].start;
+    if (start < ts || (orAt && start === ts)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

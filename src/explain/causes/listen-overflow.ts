@@ -16,19 +16,14 @@ export const listenOverflowRule: CauseRule = (ctx, origin, facts) => {
   const synAck = ctx.before.find((p) => !p.fromClient && (p.flags & TcpFlag.SYN) !== 0);
   if (clientAck === undefined || synAck === undefined) return null;
   if (r.tsMicros - clientAck.tsMicros > 1_000_000) return null;
-  const burst = ctx.sketches
-    .betweenHosts(ctx.c.capture, ctx.receiverAddress, ctx.senderAddress)
-    .filter(
-      (s) => s.serverPort === ctx.c.server.port && Math.abs(s.start - ctx.c.startTs) < 1_000_000,
-    ).length;
-  const others = ctx.sketches.all.filter(
-    (s) =>
-      s.capture === ctx.c.capture &&
-      s.serverPort === ctx.c.server.port &&
-      s.server === ctx.senderAddress &&
-      Math.abs(s.start - ctx.c.startTs) < 1_000_000,
+  // Every client's attempts count: an accept queue fills from all of them.
+  const concurrent = ctx.sketches.toService(
+    ctx.c.capture,
+    ctx.senderAddress,
+    ctx.c.server.port,
+    ctx.c.startTs,
+    1_000_000,
   ).length;
-  const concurrent = Math.max(burst, others);
   return {
     cause: 'listen-overflow',
     confidence: concurrent >= 4 ? 0.75 : 0.45,

@@ -17,8 +17,8 @@ export const smbPortRaceRule: CauseRule = (ctx, origin, facts) => {
   if (!early) return null;
   const other = port === 445 ? 139 : 445;
   const siblings = ctx.sketches
-    .betweenHosts(ctx.c.capture, ctx.senderAddress, ctx.receiverAddress)
-    .filter((s) => s.serverPort === other && Math.abs(s.start - ctx.c.startTs) < 3_000_000);
+    .toService(ctx.c.capture, ctx.receiverAddress, other, ctx.c.startTs, 3_000_000)
+    .filter((s) => s.client === ctx.senderAddress);
   if (siblings.length === 0) return null;
   const kept = siblings.find((s) => s.resetBy === 0 || s.clientBytes > 0) ?? siblings[0];
   const base = handshakeAbortRule(ctx, origin, facts);
