@@ -78,6 +78,9 @@ interface FlatMemory {
   headBytes: number;
   headPackets: number;
   headMaxRssMiB: number | undefined;
+  /** Peak of heap used + off-heap buffers right after a full GC (sampled at each progress tick, a few times a second). */
+  headRetainedMiB: number | undefined;
+  wholeRetainedMiB: number | undefined;
   wholeMaxRssMiB: number | undefined;
 }
 
@@ -186,6 +189,18 @@ async function measureTool(
   };
 }
 
+/** One extra run of a stage with --expose-gc: the peak of what it retains (see stage-child.ts). */
+async function retainedPeak(id: string, file: string): Promise<number | undefined> {
+  progress(`${id} retained memory${file.includes('.head') ? ' (head of file)' : ''}`);
+  const result = await measure(process.execPath, ['--expose-gc', STAGE_CHILD, id, file], false);
+  try {
+    const parsed = JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as { retainedPeakKiB?: number };
+    return parsed.retainedPeakKiB === undefined ? undefined : parsed.retainedPeakKiB / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** "Cannot find module '/abs/src/x.ts' imported from …" → "src/x.ts not present yet". */
 function shortReason(message: string): string {
   const missing = /Cannot find module '([^']+)'/.exec(message);
@@ -244,7 +259,10 @@ function headCopy(file: string): { path: string; bytes: number; packets: number 
   if (!layout) return undefined;
   mkdirSync(DATA_DIR, { recursive: true });
   const extension = extname(file);
-  const path = join(DATA_DIR, `${basename(file, extension)}.head${Math.round(HEAD_FRACTION * 100)}${extension}`);
+  const path = join(
+    DATA_DIR,
+    `${basename(file, extension)}.head${Math.round(HEAD_FRACTION * 100)}${extension}`,
+  );
   const fresh =
     existsSync(path) &&
     statSync(path).size === layout.cutOffset &&
@@ -395,6 +413,8 @@ async function main(): Promise<void> {
         headPackets: head.packets,
         headMaxRssMiB: headRow.maxRssMiB,
         wholeMaxRssMiB: whole.maxRssMiB,
+        headRetainedMiB: await retainedPeak(whole.id, head.path),
+        wholeRetainedMiB: await retainedPeak(whole.id, options.file),
       });
     }
   }
@@ -420,7 +440,8 @@ async function main(): Promise<void> {
     console.log(
       `flat memory, ${check.label}: first ${(check.headBytes / 1e6).toFixed(0)} MB → ` +
         `${fmt(check.headMaxRssMiB, 1)} MiB peak RSS; whole ${(bytes / 1e6).toFixed(0)} MB → ` +
-        `${fmt(check.wholeMaxRssMiB, 1)} MiB`,
+        `${fmt(check.wholeMaxRssMiB, 1)} MiB; retained after GC (peak) ${fmt(check.headRetainedMiB, 1)} → ` +
+        `${fmt(check.wholeRetainedMiB, 1)} MiB`,
     );
   }
   if (options.flat && flat.length === 0) {

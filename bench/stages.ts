@@ -12,8 +12,9 @@
 export type StageCounts = Record<string, number>;
 
 export interface StageModule {
-  /** Process the whole capture at `path` once; resolve when done. */
-  run(path: string): Promise<StageCounts>;
+  /** Process the whole capture at `path` once; resolve when done. `onProgress` is handed to the
+   *  capture reader's progress callback (a few times a second): the memory check samples there. */
+  run(path: string, onProgress?: () => void): Promise<StageCounts>;
 }
 
 export interface Stage {

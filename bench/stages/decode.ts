@@ -7,18 +7,23 @@ import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import { PacketView, TcpFlag } from '../../src/decode/packet-view.ts';
 import type { StageCounts } from '../stages.ts';
 
-export async function run(path: string): Promise<StageCounts> {
+export async function run(path: string, onProgress?: () => void): Promise<StageCounts> {
   const view = new PacketView();
   let records = 0;
   let tcp = 0;
   let resets = 0;
-  const summary = await readCapture(path, 0, (record) => {
-    records++;
-    decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType);
-    if (view.status === 'tcp') {
-      tcp++;
-      if ((view.flags & TcpFlag.RST) !== 0) resets++;
-    }
-  });
+  const summary = await readCapture(
+    path,
+    0,
+    (record) => {
+      records++;
+      decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType);
+      if (view.status === 'tcp') {
+        tcp++;
+        if ((view.flags & TcpFlag.RST) !== 0) resets++;
+      }
+    },
+    { onProgress },
+  );
   return { records, tcp, resets, problems: summary.problems.length };
 }

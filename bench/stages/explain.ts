@@ -7,8 +7,8 @@
 import { runExplain } from '../../src/cli/explain-command.ts';
 import type { StageCounts } from '../stages.ts';
 
-export async function run(path: string): Promise<StageCounts> {
-  const result = await runExplain([path]);
+export async function run(path: string, onProgress?: () => void): Promise<StageCounts> {
+  const result = await runExplain([path], { onProgress });
   let resetFindings = 0;
   let failures = 0;
   let patterns = 0;

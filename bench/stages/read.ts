@@ -5,12 +5,17 @@
 import { readCapture } from '../../src/capture/read-capture.ts';
 import type { StageCounts } from '../stages.ts';
 
-export async function run(path: string): Promise<StageCounts> {
+export async function run(path: string, onProgress?: () => void): Promise<StageCounts> {
   let records = 0;
   let capturedBytes = 0;
-  const summary = await readCapture(path, 0, (record) => {
-    records++;
-    capturedBytes += record.capturedLength;
-  });
+  const summary = await readCapture(
+    path,
+    0,
+    (record) => {
+      records++;
+      capturedBytes += record.capturedLength;
+    },
+    { onProgress },
+  );
   return { records, capturedBytes, problems: summary.problems.length };
 }

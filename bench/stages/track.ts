@@ -9,7 +9,7 @@ import { PacketView } from '../../src/decode/packet-view.ts';
 import { Tracker } from '../../src/tcp/tracker.ts';
 import type { StageCounts } from '../stages.ts';
 
-export async function run(path: string): Promise<StageCounts> {
+export async function run(path: string, onProgress?: () => void): Promise<StageCounts> {
   const view = new PacketView();
   let resets = 0;
   let ended = 0;
@@ -22,12 +22,17 @@ export async function run(path: string): Promise<StageCounts> {
       ended++;
     },
   });
-  const summary = await readCapture(path, 0, (record) => {
-    decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType);
-    if (view.status !== 'tcp') return;
-    tracker.packet(record, view);
-    if (tracker.liveConnections > maxLive) maxLive = tracker.liveConnections;
-  });
+  const summary = await readCapture(
+    path,
+    0,
+    (record) => {
+      decodeFrame(view, record.data, record.offset, record.capturedLength, record.linkType);
+      if (view.status !== 'tcp') return;
+      tracker.packet(record, view);
+      if (tracker.liveConnections > maxLive) maxLive = tracker.liveConnections;
+    },
+    { onProgress },
+  );
   tracker.finish();
   return {
     tcp: tracker.tcpPackets,
