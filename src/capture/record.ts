@@ -59,3 +59,12 @@ export interface CaptureSummary {
 }
 
 export type RecordHandler = (record: CaptureRecord) => void;
+
+/**
+ * A record timestamp as seconds since 1970 (a float64, e.g. for JSON). Dividing the integer
+ * microseconds by 10^6 is correctly rounded (IEEE 754), so it is the same double as parsing the
+ * exact decimal "seconds.micros": no string round trip is needed.
+ */
+export function secondsOf(tsMicros: number): number {
+  return tsMicros / 1_000_000;
+}

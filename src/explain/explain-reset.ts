@@ -1,6 +1,6 @@
+import { secondsOf } from '../capture/record.ts';
 import { formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
-import { epochNumber } from '../report/time.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
 import { isCopyOf } from './capture-copies.ts';
@@ -141,7 +141,7 @@ export function explainResetGroup(
     originDetail: origin,
     packets: [...group.map((g) => ({ capture: c.capture, frame: g.frame })), ...(cross?.elsewhere ?? [])],
     connection: connectionRef(c),
-    time: epochNumber(ctx.r.tsMicros),
+    time: secondsOf(ctx.r.tsMicros),
     evidence: [...chosen.evidence, ...originEvidence, ...vantageEvidence],
     alternatives,
     traceback: tracebackOf(ctx, facts),

@@ -1,6 +1,6 @@
 import { summarizePayload } from '../app/index.ts';
+import { secondsOf } from '../capture/record.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
-import { epochNumber } from '../report/time.ts';
 import type { Connection } from '../tcp/connection.ts';
 import { seqGeq } from '../tcp/seq.ts';
 import { seconds } from './causes/rule.ts';
@@ -47,7 +47,7 @@ function synUnanswered(c: Connection, captureEnd: number): Finding | null {
     cause: 'syn-unanswered',
     severity: 'problem',
     confidence: syns.length >= 2 ? 0.9 : 0.6,
-    time: epochNumber(syns[0].tsMicros),
+    time: secondsOf(syns[0].tsMicros),
     evidence: [
       {
         signal: 'syn-retransmissions',
@@ -82,7 +82,7 @@ function retransmissionTimeout(c: Connection, captureEnd: number): Finding | nul
     cause: 'retransmission-timeout',
     severity: 'problem',
     confidence: worst.sends >= 6 ? 0.85 : 0.7,
-    time: epochNumber(worst.times[0]),
+    time: secondsOf(worst.times[0]),
     evidence: [
       {
         signal: 'retransmissions',
@@ -127,7 +127,7 @@ function appStall(c: Connection, captureEnd: number): Finding | null {
     cause: 'app-timeout',
     severity: 'problem',
     confidence: closedByRequester ? 0.8 : 0.55,
-    time: epochNumber(last.tsMicros),
+    time: secondsOf(last.tsMicros),
     evidence: [
       {
         signal: 'unanswered-request',

@@ -1,5 +1,5 @@
-import { flagLetters } from '../report/tcp-flags.ts';
-import { epochNumber } from '../report/time.ts';
+import { secondsOf } from '../capture/record.ts';
+import { flagLetters } from '../decode/tcp-flags.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import type { PacketBrief } from './finding.ts';
 
@@ -8,7 +8,7 @@ export function packetBrief(capture: number, p: LoggedPacket): PacketBrief {
   return {
     capture,
     frame: p.frame,
-    ts: epochNumber(p.tsMicros),
+    ts: secondsOf(p.tsMicros),
     from: p.fromClient ? 'client' : 'server',
     flags: flagLetters(p.flags),
     seq: p.seq,

@@ -1,5 +1,5 @@
+import { secondsOf } from '../capture/record.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
-import { epochNumber } from '../report/time.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { seqDiff, seqGeq } from '../tcp/seq.ts';
 import type { ResetFacts } from './facts.ts';
@@ -35,7 +35,7 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
     lastRequest = {
       capture: c.capture,
       frame: req.frame,
-      ts: epochNumber(req.tsMicros),
+      ts: secondsOf(req.tsMicros),
       from: 'client',
       flags: 'data',
       seq: req.seq,
@@ -50,7 +50,7 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
       response = {
         capture: c.capture,
         frame: resp.frame,
-        ts: epochNumber(resp.tsMicros),
+        ts: secondsOf(resp.tsMicros),
         from: 'server',
         flags: 'data',
         seq: resp.seq,

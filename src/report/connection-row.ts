@@ -1,7 +1,8 @@
+import { secondsOf } from '../capture/record.ts';
 import { formatEndpoint } from '../decode/address.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { ZeekColumns } from '../tcp/zeek-extension.ts';
-import { epochNumber, humanDuration, utcTime } from './time.ts';
+import { humanDuration, utcTime } from './time.ts';
 
 export type { ZeekColumns };
 
@@ -17,7 +18,7 @@ export function connectionJson(
   const o: Record<string, unknown> = {
     capture: c.capture,
     id: c.id,
-    start: epochNumber(c.startTs),
+    start: secondsOf(c.startTs),
     duration: (c.lastTs - c.startTs) / 1e6,
     client: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
     server: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),

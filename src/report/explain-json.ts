@@ -1,7 +1,7 @@
+import { secondsOf } from '../capture/record.ts';
 import type { Finding } from '../explain/finding.ts';
 import type { PathLoss } from '../explain/multi/cross-check.ts';
 import type { CaptureResult } from '../pipeline/read-packets.ts';
-import { epochNumber } from './time.ts';
 
 /** Version of the JSON document's shape; bumped on any incompatible change. */
 export const SCHEMA_VERSION = 1;
@@ -47,8 +47,8 @@ export function captureInfo(
     packets: r.summary.records,
     tcpPackets: r.decoded.tcp,
     connections,
-    firstTs: firstTs > 0 ? epochNumber(firstTs) : null,
-    lastTs: lastTs > 0 ? epochNumber(lastTs) : null,
+    firstTs: firstTs > 0 ? secondsOf(firstTs) : null,
+    lastTs: lastTs > 0 ? secondsOf(lastTs) : null,
     problems: r.summary.problems.map((p) => ({ offset: p.offset, message: p.message, fatal: p.fatal })),
   };
 }

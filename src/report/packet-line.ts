@@ -1,8 +1,9 @@
 import type { CaptureRecord } from '../capture/record.ts';
+import { secondsOf } from '../capture/record.ts';
 import { formatAddress } from '../decode/address.ts';
 import { type PacketView, Tunnel } from '../decode/packet-view.ts';
-import { flagLetters } from './tcp-flags.ts';
-import { epochNumber, utcTime } from './time.ts';
+import { flagLetters } from '../decode/tcp-flags.ts';
+import { utcTime } from './time.ts';
 
 const TUNNEL_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(Tunnel).map(([name, code]) => [code, name]),
@@ -14,7 +15,7 @@ export function packetJson(record: CaptureRecord, view: PacketView): Record<stri
   const o: Record<string, unknown> = {
     capture: record.capture,
     frame: record.frame,
-    ts: epochNumber(record.tsMicros),
+    ts: secondsOf(record.tsMicros),
     src: formatAddress(view.ipVersion === 6 ? 6 : 4, view.src),
     dst: formatAddress(view.ipVersion === 6 ? 6 : 4, view.dst),
     sport: view.sport,

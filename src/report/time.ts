@@ -7,11 +7,6 @@ export function epochSeconds(tsMicros: number): string {
   return `${sec}.${String(us).padStart(6, '0')}`;
 }
 
-/** The same as a JSON number (seconds with µs precision). */
-export function epochNumber(tsMicros: number): number {
-  return Number(epochSeconds(tsMicros));
-}
-
 /** "2009-01-15 17:11:11.582211" in UTC. */
 export function utcTime(tsMicros: number): string {
   const ms = Math.floor(tsMicros / 1000);

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { runExplain } from '../../src/cli/explain-command.ts';
 import { formatEndpoint } from '../../src/decode/address.ts';
 import { TcpFlag } from '../../src/decode/packet-view.ts';
+import { flagLetters } from '../../src/decode/tcp-flags.ts';
 import type { Finding } from '../../src/explain/finding.ts';
 import { readPackets } from '../../src/pipeline/read-packets.ts';
-import { flagLetters } from '../../src/report/tcp-flags.ts';
 import type { LabReset, LabScenario } from './lab.ts';
 import { expectedOrigin, labScenarios } from './lab.ts';
 

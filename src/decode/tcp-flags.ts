@@ -1,4 +1,4 @@
-import { TcpFlag } from '../decode/packet-view.ts';
+import { TcpFlag } from './packet-view.ts';
 
 /**
  * TCP flags as letters, in the order engineers read them: S F R P A U E C N. So a SYN-ACK is
