@@ -6,12 +6,21 @@ import { byEndpoint, frames } from './rule.ts';
  * The server resets a handshake it just completed, before any data: its accept queue was full
  * (Linux with net.ipv4.tcp_abort_on_overflow=1 answers the final ACK with a reset). A burst of
  * connection attempts to the same port at that moment makes it likely.
+ *
+ * The connection never got a socket, so the reset comes from the no-socket path: it answers an
+ * ACK-bearing segment with RST, seq = that segment's ack and no ACK flag (RFC 9293 §3.10.7.1,
+ * tcp_v4_send_reset), and the server's TCP sent nothing but its SYN-ACK before it — it never
+ * acknowledged the client's request. An application that accepted and then aborted (linger 0, or
+ * close with unread data) resets from an established socket instead: RST+ACK, after its TCP
+ * acknowledged the request.
  */
 export const listenOverflowRule: CauseRule = (ctx, origin, facts) => {
   const r = ctx.r;
   if (ctx.fromClient || !byEndpoint(ctx, origin)) return null;
   if (r.stateBefore !== 'established' && r.stateBefore !== 'syn-received') return null;
   if (facts.lastSenderData !== null) return null;
+  if ((r.flags & TcpFlag.ACK) !== 0) return null;
+  if (ctx.before.some((p) => !p.fromClient && (p.flags & (TcpFlag.SYN | TcpFlag.RST)) === 0)) return null;
   const clientAck = [...ctx.before].reverse().find((p) => p.fromClient && (p.flags & TcpFlag.SYN) === 0);
   const synAck = ctx.before.find((p) => !p.fromClient && (p.flags & TcpFlag.SYN) !== 0);
   if (clientAck === undefined || synAck === undefined) return null;
