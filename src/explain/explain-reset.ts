@@ -8,7 +8,7 @@ import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import type { ResetFacts } from './facts.ts';
 import { factsOf } from './facts.ts';
-import type { Alternative, Finding, OriginVerdict } from './finding.ts';
+import type { Alternative, Evidence, Finding, OriginVerdict } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { ladderOf } from './ladder.ts';
 import type { VantageIndex } from './multi/cross-check.ts';
@@ -142,16 +142,17 @@ export function explainResetGroup(
     packets: [...group.map((g) => ({ capture: c.capture, frame: g.frame })), ...(cross?.elsewhere ?? [])],
     connection: connectionRef(c),
     time: secondsOf(ctx.r.tsMicros),
-    evidence: [...chosen.evidence, ...originEvidence, ...vantageEvidence],
+    evidence: [...chosen.evidence, ...captureOrderEvidence(ctx), ...originEvidence, ...vantageEvidence],
     alternatives,
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
       c,
+      // In capture order, as Wireshark shows them (reordered packets are in ctx.before).
       [
         ...ctx.before,
         ...group.map((g) => g.history.packets().at(-1)!).filter((p) => p !== undefined),
         ...ctx.after,
-      ],
+      ].sort((a, b) => a.frame - b.frame),
       new Set(group.map((g) => g.frame)),
       ctx.r.history.hasGap,
     ),
@@ -165,6 +166,23 @@ export function explainResetGroup(
   if (ctx.clientSummary?.error || ctx.serverSummary?.error) app.error = true;
   if (app.request !== undefined || app.response !== undefined) finding.app = app;
   return finding;
+}
+
+/** Says so when the capture order was corrected (see capture-order.ts). */
+function captureOrderEvidence(ctx: ResetContext): Evidence[] {
+  if (ctx.reordered.length === 0) return [];
+  const list = ctx.reordered.map((p) => p.frame).join(', ');
+  const sender = ctx.fromClient ? 'client' : 'server';
+  return [
+    {
+      signal: 'capture-order',
+      detail: `frame${ctx.reordered.length > 1 ? 's' : ''} ${list} ${ctx.reordered.length > 1 ? 'were' : 'was'} captured after the reset but sent before it: the reset's sequence number already counts ${ctx.reordered.length > 1 ? 'their' : 'its'} bytes and the ${sender}'s IP ID / TCP timestamp ${ctx.reordered.length > 1 ? 'are' : 'is'} earlier; read as the ${sender}'s last data, not as data after its reset`,
+      frames: [ctx.r.frame, ...ctx.reordered.map((p) => p.frame)].map((frame) => ({
+        capture: ctx.c.capture,
+        frame,
+      })),
+    },
+  ];
 }
 
 function propose(ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts): Candidate[] {

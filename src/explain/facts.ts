@@ -80,7 +80,8 @@ export function factsOf(ctx: ResetContext): ResetFacts {
     senderDataUnanswered:
       lastSenderData !== null && (lastReceiverData === null || lastReceiverData.frame < lastSenderData.frame),
     lastPacket,
-    silence: lastPacket === null ? 0 : ctx.r.tsMicros - lastPacket.tsMicros,
+    // A packet the capture reordered after the reset (capture-order.ts) leaves no silence at all.
+    silence: lastPacket === null ? 0 : Math.max(0, ctx.r.tsMicros - lastPacket.tsMicros),
     senderKeepAlives: answered ? [] : keepAlives,
     receiverWindowZero,
     senderWindowProbes: probes,

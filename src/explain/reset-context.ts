@@ -7,6 +7,7 @@ import type { Endpoint } from '../tcp/endpoint.ts';
 import type { MessageStart } from '../tcp/message-log.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
+import { sentBeforeReset } from './capture-order.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import type { SketchIndex } from './sketch.ts';
 import type { Vantage } from './vantage.ts';
@@ -28,10 +29,14 @@ export interface ResetContext {
   receiverAddress: string;
   clientLabel: string;
   serverLabel: string;
-  /** Packets before the first reset, in capture order (bounded history; may have a gap). */
+  /** Packets sent before the first reset, in capture order (bounded history; may have a gap),
+   *  including `reordered`. */
   before: LoggedPacket[];
   /** Packets after the group's last reset that are not themselves resets of the group. */
   after: LoggedPacket[];
+  /** Packets the capture shows after the reset although its sender emitted them before it
+   *  (see capture-order.ts); they are counted in `before`, not in `after`. */
+  reordered: LoggedPacket[];
   /** The packet the reset answers, when one can be named, and how it was matched. */
   trigger: LoggedPacket | null;
   triggerMatch: 'ack-matches' | 'seq-matches' | 'last-from-peer' | null;
@@ -65,16 +70,19 @@ export function buildResetContext(
   const r = group[0];
   const all = r.history.packets();
   // The snapshot ends with the reset itself.
-  const before = all.length > 0 && all[all.length - 1].frame === r.frame ? all.slice(0, -1) : all;
+  const captured = all.length > 0 && all[all.length - 1].frame === r.frame ? all.slice(0, -1) : all;
   const groupFrames = new Set(group.map((g) => g.frame));
   const last = group[group.length - 1];
-  const after = last.after.filter((p) => !groupFrames.has(p.frame));
+  const reordered = sentBeforeReset(r, last.after);
+  const before = reordered.length === 0 ? captured : [...captured, ...reordered];
+  const after = last.after.filter((p) => !groupFrames.has(p.frame) && !reordered.includes(p));
   const sender = c.endpoint(r.fromClient);
   const receiver = c.endpoint(!r.fromClient);
   const { trigger, match } = findTrigger(r, before);
   const messages = c.messages?.messages ?? [];
-  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame);
-  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame);
+  const sentBefore = new Set(reordered.map((p) => p.frame));
+  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore);
+  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore);
   const ctx: ResetContext = {
     c,
     group,
@@ -88,6 +96,7 @@ export function buildResetContext(
     serverLabel: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
     before,
     after,
+    reordered,
     trigger,
     triggerMatch: match,
     rtt: c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin,
@@ -112,10 +121,12 @@ function lastMessageBefore(
   fromClient: boolean,
   ts: number,
   frame: number,
+  sentBefore: ReadonlySet<number>,
 ): MessageStart | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
-    if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts)) return m;
+    if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts || sentBefore.has(m.frame)))
+      return m;
   }
   return null;
 }

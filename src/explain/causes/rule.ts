@@ -34,6 +34,9 @@ export function frames(
 }
 
 export function seconds(micros: number): string {
+  // Negative only when the capture reordered a packet sent before the reset (capture-order.ts):
+  // in sending order there was no delay.
+  if (micros < 0) micros = 0;
   const s = micros / 1e6;
   if (s < 0.001) return `${Math.round(micros)} µs`;
   if (s < 1) return `${(s * 1000).toFixed(1)} ms`;

@@ -8,6 +8,11 @@ import { byEndpoint, frames, role, seconds } from './rule.ts';
  * host lost the state (reboot, crash, restart, a load balancer or NAT failover behind the same
  * address), typically after an idle gap. If the host had closed the connection itself first,
  * that is `data-after-close` instead.
+ *
+ * The commonest harmless case: the peer reset the connection a moment ago and one of its packets
+ * sent just before that reset arrived (or was captured) after it. The host, whose connection the
+ * peer's reset already destroyed, answers it statelessly. That reset is an echo of the peer's,
+ * whose own finding says why the connection ended.
  */
 export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   const r = ctx.r;
@@ -16,6 +21,28 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   const stateless = ctx.triggerMatch === 'ack-matches' && (r.flags & TcpFlag.ACK) === 0;
   if (!stateless) return null;
   const t = ctx.trigger!;
+  const sender = role(ctx.fromClient);
+  const peer = role(!ctx.fromClient);
+  const peerReset = ctx.before.findLast(
+    (p) =>
+      p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.RST) !== 0 && r.tsMicros - p.tsMicros < 5_000_000,
+  );
+  if (peerReset !== undefined) {
+    return {
+      cause: 'unknown-connection',
+      confidence: 0.85,
+      severity: 'benign',
+      evidence: [
+        {
+          signal: 'after-peer-reset',
+          detail: `the ${peer} reset the connection at frame ${peerReset.frame}; the ${sender}'s stack, which no longer had it, answered the ${peer}'s later segment (frame ${t.frame}) with a bare RST whose seq is that segment's ACK`,
+          frames: frames(ctx, peerReset.frame, t.frame, r.frame),
+        },
+      ],
+      summary: `An echo of the ${peer}'s reset at frame ${peerReset.frame}: the ${sender} answered a ${peer} segment that reached it after that reset had already ended the connection.`,
+      nextStep: `Nothing to do for this reset; the ${peer}'s reset at frame ${peerReset.frame} has its own finding, which says why the connection ended.`,
+    };
+  }
   const idle = facts.idleBeforeTrigger;
   const senderSilent =
     facts.lastSenderData === null || t.tsMicros - facts.lastSenderData.tsMicros > 5_000_000;
@@ -23,7 +50,6 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   if (idle > 30_000_000) confidence += 0.2;
   if (r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq) confidence += 0.1;
   if (r.ipId === 0) confidence += 0.05;
-  const sender = role(ctx.fromClient);
   return {
     cause: 'unknown-connection',
     confidence: Math.min(confidence, 0.9),
@@ -53,7 +79,7 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
           ]
         : []),
     ],
-    summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${role(!ctx.fromClient)}'s segment with a reset: its state was lost (restart, crash, failover or an address taken over).`,
+    summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${peer}'s segment with a reset: its state was lost (restart, crash, failover or an address taken over).`,
     nextStep: `Check whether ${ctx.senderAddress} (or the load balancer/NAT in front of it) restarted or failed over at ${new Date(Math.floor(r.tsMicros / 1000)).toISOString()}; if connections idle that long are expected, enable keep-alives shorter than the idle period.`,
   };
 };
