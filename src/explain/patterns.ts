@@ -5,7 +5,8 @@ import type { SketchIndex } from './sketch.ts';
 /**
  * Patterns across connections, found over the findings and the connection sketches:
  * - reconnect-loop: the same client keeps connecting to the same service, sending the same
- *   first request, and each attempt ends in a reset or failure;
+ *   first request, and the attempts fail, most of them and at least MIN_LOOP in a row, at a
+ *   retry's pace (MAX_LOOP_INTERVAL);
  * - repeated-reset: the same reset (same 4-tuple and sender) over and over;
  * - reset-storm: one host sending or receiving many resets in a short time;
  * - scan: one source probing many ports (or many hosts) that refuse or ignore it.
@@ -17,6 +18,9 @@ export interface PatternDraft {
 }
 
 const MIN_LOOP = 3;
+/** Mean time between attempts (µs) beyond which repeated failures are a schedule (a cron job, a
+ *  poller), not a client retrying in a loop. */
+const MAX_LOOP_INTERVAL = 30_000_000;
 const STORM_WINDOW = 10_000_000;
 const STORM_MIN = 50;
 const SCAN_MIN_PORTS = 10;
@@ -49,12 +53,37 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
       .betweenHosts(Number(capture), client, serverHost)
       .filter((s) => s.serverPort === serverPort)
       .sort((a, b) => a.start - b.start);
+    // A loop is what the client mostly gets from this service, attempts failing in a row: not a
+    // few failures scattered among many good connections (a busy client with a 20 % error rate
+    // has chance runs of three; that is an error rate, which the findings themselves show).
+    const failedPorts = new Map<number, number[]>();
+    for (const f of list) {
+      const port = Number(f.connection.client.slice(f.connection.client.lastIndexOf(':') + 1));
+      const times = failedPorts.get(port);
+      if (times === undefined) failedPorts.set(port, [f.time * 1e6]);
+      else times.push(f.time * 1e6);
+    }
+    const failed = conns.map(
+      (s) => failedPorts.get(s.clientPort)?.some((t) => t >= s.start - 1 && t <= s.end + 1) ?? false,
+    );
+    const failures = failed.filter(Boolean).length;
+    let longestRun = 0;
+    let run = 0;
+    for (const f of failed) {
+      run = f ? run + 1 : 0;
+      if (run > longestRun) longestRun = run;
+    }
+    if (conns.length > 0 && (longestRun < MIN_LOOP || failures * 2 < conns.length)) continue;
+    const everyAttempt = conns.length === 0 || failures === conns.length;
     const requests = new Map<string, number>();
     for (const s of conns)
       if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
     const sameRequest = [...requests.values()].some((n) => n >= MIN_LOOP);
-    const span = conns.length > 1 ? conns[conns.length - 1].start - conns[0].start : 0;
-    const interval = conns.length > 1 ? span / (conns.length - 1) : 0;
+    // The pace of the failed attempts themselves (a later good connection does not slow the loop).
+    const attempts = conns.filter((_, i) => failed[i]);
+    const span = attempts.length > 1 ? attempts[attempts.length - 1].start - attempts[0].start : 0;
+    const interval = attempts.length > 1 ? span / (attempts.length - 1) : 0;
+    if (interval > MAX_LOOP_INTERVAL) continue;
     const causes = countBy(list.map((f) => f.cause));
     const main = [...causes.entries()].sort((a, b) => b[1] - a[1])[0][0];
     const request = list.find((f) => f.app?.request)?.app?.request;
@@ -77,7 +106,7 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
           },
         ],
         alternatives: [],
-        summary: `${client} keeps reconnecting to ${server} (${distinctConnections.size} times, every ${seconds(interval)})${request ? ` with the same ${request}` : ''}, and every attempt ends in ${main}.`,
+        summary: `${client} keeps reconnecting to ${server} (${distinctConnections.size} times, every ${seconds(interval)})${request ? ` with the same ${request}` : ''}, and ${everyAttempt ? 'every attempt ends' : `${failures} of its ${conns.length} attempts end (up to ${longestRun} in a row)`} in ${main}.`,
         nextStep: `Fix the first failure (see the ${main} findings) — the client retries it in a loop; also check the client's retry back-off.`,
         details: { count: distinctConnections.size, interval: interval / 1e6, sameRequest, mainCause: main },
       },
