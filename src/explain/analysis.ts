@@ -86,9 +86,16 @@ export class Analysis {
         a.time - b.time ||
         (a.packets[0]?.frame ?? 0) - (b.packets[0]?.frame ?? 0),
     );
-    all.forEach((f, i) => {
-      f.id = i + 1;
-    });
+    if (this.options.streaming) {
+      // Streamed findings were numbered as they went out; patterns continue the numbering, so
+      // their `related` ids name findings the reader has already seen.
+      let next = this.findings.length;
+      for (const d of drafts) d.finding.id = ++next;
+    } else {
+      all.forEach((f, i) => {
+        f.id = i + 1;
+      });
+    }
     for (const d of drafts) d.finding.related = d.members.map((m) => m.id).sort((a, b) => a - b);
     return all;
   }
@@ -117,6 +124,7 @@ export class Analysis {
 
   private emit(f: Finding): void {
     this.findings.push(f);
+    if (this.options.streaming) f.id = this.findings.length;
     this.options.onFinding?.(f);
   }
 }

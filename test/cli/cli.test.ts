@@ -68,6 +68,28 @@ test('explain --ndjson streams one finding per line; --cause filters', () => {
   assert.match(bad.stderr, /unknown cause/);
 });
 
+test('explain --ndjson: streamed findings carry their ids, and patterns relate to those ids', () => {
+  const r = run(['explain', join(LAB_DIR, 'busy', 'client.pcap'), '--ndjson']);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const ids = lines.map((f) => f.id);
+  assert.ok(
+    ids.every((id) => Number.isInteger(id) && id > 0),
+    'every finding has an id',
+  );
+  assert.equal(new Set(ids).size, ids.length, 'ids are unique');
+  const patterns = lines.filter((f) => f.kind === 'pattern');
+  assert.ok(patterns.length > 0);
+  const streamed = new Map(lines.filter((f) => f.kind !== 'pattern').map((f) => [f.id, f]));
+  for (const p of patterns) {
+    assert.ok(p.related.length > 0);
+    for (const id of p.related)
+      assert.ok(streamed.has(id), `pattern ${p.id} relates to streamed finding ${id}`);
+  }
+});
+
 test('bad input: one clear line, exit 1, no stack trace', () => {
   const missing = run(['explain', '/nonexistent/x.pcap']);
   assert.equal(missing.code, 1);
