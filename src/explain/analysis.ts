@@ -30,7 +30,8 @@ export interface AnalysisOptions {
 export class Analysis {
   readonly hosts = new HostProfiles();
   readonly sketches = new SketchIndex();
-  private readonly pending: Connection[] = [];
+  /** Connections waiting for the end of the capture; each slot is cleared once explained. */
+  private readonly pending: (Connection | undefined)[] = [];
   private readonly findings: Finding[] = [];
   private readonly options: AnalysisOptions;
   /** Last timestamp seen per capture (µs), to judge silences that run to the end of the capture. */
@@ -53,7 +54,10 @@ export class Analysis {
     if (c.lastTs > end) this.captureEnd.set(c.capture, c.lastTs);
     if (c.resets === null && !mayHaveFailed(c)) return;
     if (this.options.streaming) this.explain(c);
-    else this.pending.push(c);
+    else {
+      c.detachLogs();
+      this.pending.push(c);
+    }
   }
 
   /** The capture's last packet time, when known from outside (e.g. the tracker's clock). */
@@ -72,7 +76,12 @@ export class Analysis {
         this.options.declaredVantages,
       );
     }
-    for (const c of this.pending) this.explain(c);
+    // Release each connection as soon as its findings exist: the connections and their findings
+    // are never all alive at once.
+    for (let i = 0; i < this.pending.length; i++) {
+      this.explain(this.pending[i]!);
+      this.pending[i] = undefined;
+    }
     this.pending.length = 0;
     let findings = this.findings;
     if (this.vantageIndex?.overlapping)

@@ -39,8 +39,18 @@ export interface ConnectionSketch {
   clientTtl: number;
   serverTtl: number;
   /** Resets seen on this connection at this capture. */
-  resets: { fromClient: boolean; seq: number; ack: number; flags: number; ts: number; frame: number }[];
+  resets: readonly {
+    fromClient: boolean;
+    seq: number;
+    ack: number;
+    flags: number;
+    ts: number;
+    frame: number;
+  }[];
 }
+
+/** Shared by every sketch without a reset (most of them): one array instead of one each. */
+const NO_RESETS: ConnectionSketch['resets'] = Object.freeze([]);
 
 export function sketchOf(c: Connection): ConnectionSketch {
   const first = c.messages?.messages.find((m) => m.fromClient) ?? null;
@@ -69,14 +79,17 @@ export function sketchOf(c: Connection): ConnectionSketch {
     ackTs: c.establishedTs,
     clientTtl: c.client.ttlMode,
     serverTtl: c.server.ttlMode,
-    resets: (c.resets ?? []).map((r) => ({
-      fromClient: r.fromClient,
-      seq: r.seq,
-      ack: r.ack,
-      flags: r.flags,
-      ts: r.tsMicros,
-      frame: r.frame,
-    })),
+    resets:
+      c.resets === null
+        ? NO_RESETS
+        : c.resets.map((r) => ({
+            fromClient: r.fromClient,
+            seq: r.seq,
+            ack: r.ack,
+            flags: r.flags,
+            ts: r.tsMicros,
+            frame: r.frame,
+          })),
   };
 }
 
@@ -91,15 +104,25 @@ function fingerprint(bytes: Uint8Array): string {
 export class SketchIndex {
   readonly all: ConnectionSketch[] = [];
   private readonly byHostPair = new Map<string, ConnectionSketch[]>();
-  private readonly byTuple = new Map<string, ConnectionSketch[]>();
+  /** Most 4-tuples carry one connection: the sketch itself then, an array only on reuse. */
+  private readonly byTuple = new Map<string, ConnectionSketch | ConnectionSketch[]>();
+  /** One string per host address, shared by all its sketches (a sketch is kept for every
+   *  connection: millions on a big capture). */
+  private readonly hostNames = new Map<string, string>();
   /** Per capture, server address and port: kept sorted by start time, because a busy service has
    *  tens of thousands of connections and the rules ask only for those near one moment. */
   private readonly byService = new Map<string, ConnectionSketch[]>();
 
   add(s: ConnectionSketch): void {
+    s.client = this.host(s.client);
+    s.server = this.host(s.server);
     this.all.push(s);
     push(this.byHostPair, `${s.capture}|${s.client}|${s.server}`, s);
-    push(this.byTuple, `${s.capture}|${s.client}|${s.clientPort}|${s.server}|${s.serverPort}`, s);
+    const tuple = `${s.capture}|${s.client}|${s.clientPort}|${s.server}|${s.serverPort}`;
+    const onTuple = this.byTuple.get(tuple);
+    if (onTuple === undefined) this.byTuple.set(tuple, s);
+    else if (Array.isArray(onTuple)) onTuple.push(s);
+    else this.byTuple.set(tuple, [onTuple, s]);
     const key = `${s.capture}|${s.server}|${s.serverPort}`;
     const list = this.byService.get(key);
     if (list === undefined) this.byService.set(key, [s]);
@@ -127,6 +150,14 @@ export class SketchIndex {
     );
   }
 
+  /** The shared copy of a host address string. */
+  private host(name: string): string {
+    const shared = this.hostNames.get(name);
+    if (shared !== undefined) return shared;
+    this.hostNames.set(name, name);
+    return name;
+  }
+
   /** Connections of the same capture between the same client and server hosts. */
   betweenHosts(capture: number, client: string, server: string): ConnectionSketch[] {
     return this.byHostPair.get(`${capture}|${client}|${server}`) ?? [];
@@ -140,7 +171,9 @@ export class SketchIndex {
     server: string,
     serverPort: number,
   ): ConnectionSketch[] {
-    return this.byTuple.get(`${capture}|${client}|${clientPort}|${server}|${serverPort}`) ?? [];
+    const onTuple = this.byTuple.get(`${capture}|${client}|${clientPort}|${server}|${serverPort}`);
+    if (onTuple === undefined) return [];
+    return Array.isArray(onTuple) ? onTuple : [onTuple];
   }
 }
 

@@ -89,6 +89,15 @@ export class Connection {
     this.capture = capture;
   }
 
+  /**
+   * For a connection kept after it ended (the explain layer keeps those with a reset until the end
+   * of the capture): its packet logs leave the shared buffer pool so they pin no ended neighbour.
+   */
+  detachLogs(): void {
+    this.log.detach();
+    if (this.resets !== null) for (const r of this.resets) r.history.detach();
+  }
+
   /** The handshake RTT seen from the capture point: SYN→SYN-ACK→ACK, µs (−1 when incomplete). */
   get handshakeRtt(): number {
     return this.synToSynAck >= 0 && this.synAckToAck >= 0 ? this.synToSynAck + this.synAckToAck : -1;

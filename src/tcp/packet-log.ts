@@ -139,6 +139,18 @@ export class PacketLog {
     return copy;
   }
 
+  /**
+   * Moves the kept packets into an exact-size array of their own, for a log that outlives its
+   * connection's time in the flow table. A log carved from the shared 8 KB pool chunk keeps that
+   * whole chunk — and the logs of up to ~16 ended neighbours — alive for as long as it lives.
+   * Call only once nothing writes to the log any more (its connection ended).
+   */
+  detach(): void {
+    if (this.slots.length === 0) return;
+    this.slots = this.slots.slice(0, this.size * WORDS);
+    this.sharers = null;
+  }
+
   /** Slots allocated (for memory accounting in tests and benchmarks). */
   get capacity(): number {
     return this.slots.length / WORDS;
