@@ -45,6 +45,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
+import { prng } from '../test/helpers/prng.ts';
 import { copyPrefix, walkCapture } from './capture-head.ts';
 import { describeMachine } from './machine.ts';
 
@@ -136,18 +137,6 @@ function ipv4(a: number, b: number, c: number, d: number): number {
 /** Client i (0 ≤ i < CLIENTS) → 198.18.x.y: 32 hosts in each /24 of 198.18.0.0/16, y = 1, 9, … 249. */
 function clientAddress(i: number): number {
   return ipv4(198, 18, i >> 5, 1 + (i & 31) * 8);
-}
-
-/** mulberry32 (as test/helpers/prng.ts): floats in [0, 1), reproducible from the seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const MAX_STEPS = 9;
