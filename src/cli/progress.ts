@@ -1,8 +1,11 @@
 /**
- * A progress line on stderr for long reads: bytes and percent, rate, ETA.
+ * A progress line on stderr for long runs: while reading, bytes and percent, rate, ETA; then the
+ * phase that follows the read ("explaining 62,500 connections…"), which can take as long as the
+ * read itself on a capture with many resets.
  *
  *   const progress = new ProgressLine(paths, { quiet: opts.quiet });
  *   await readPackets(paths, { onTcp, onProgress: progress.onProgress });
+ *   progress.explaining(connectionCount); // before the (synchronous) explain step
  *   progress.done();
  *
  * Only on a terminal (stderr is a TTY) and not with --quiet: a line of carriage returns in a log
@@ -63,6 +66,9 @@ export class ProgressLine {
   private drawn = false;
   private capture = -1;
   private captureStart = 0;
+  /** Bytes at the last call, and when that count last grew (for the rate). */
+  private lastBytes = -1;
+  private lastAdvance = 0;
 
   constructor(paths: readonly string[], options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stderr;
@@ -81,29 +87,62 @@ export class ProgressLine {
     if (capture !== this.capture) {
       this.capture = capture;
       this.captureStart = now;
+      this.lastBytes = -1;
+    }
+    if (bytesRead !== this.lastBytes) {
+      this.lastBytes = bytesRead;
+      this.lastAdvance = now;
     }
     if (now - this.lastDraw < this.interval) return;
     this.lastDraw = now;
-    this.stream.write(CLEAR + this.line(capture, bytesRead, totalBytes, now));
-    this.drawn = true;
+    this.draw(this.line(capture, bytesRead, totalBytes, now));
+  };
+
+  /**
+   * The step after the read: named at once (no throttle), since the explain step runs
+   * synchronously and nothing can redraw the line until it ends. Usable as a callback.
+   */
+  readonly explaining = (connections: number): void => {
+    if (!this.enabled) return;
+    const what = connections === 1 ? '1 connection' : `${connections.toLocaleString('en-US')} connections`;
+    this.draw(this.fit(`explaining ${what}…`));
   };
 
   /** The text of the line (without the CR/erase prefix). */
   line(capture: number, bytesRead: number, totalBytes: number | null, now = this.now()): string {
     const name = sanitizeForTerminal(this.paths[capture] ?? `capture ${capture}`);
     const which = this.paths.length > 1 ? ` (${capture + 1}/${this.paths.length})` : '';
-    const elapsed = Math.max(0.001, (now - this.captureStart) / 1000);
-    const rate = bytesRead / elapsed;
+    // The rate up to the last time the count grew: when the reader is still busy with bytes it
+    // has already counted (the end of a file, a decompressor's read-ahead), the rate does not
+    // fall while the count stands still; and no rate at all before the count has moved.
+    const until = bytesRead === this.lastBytes ? Math.min(now, this.lastAdvance) : now;
+    const elapsed = (until - this.captureStart) / 1000;
+    const rate = elapsed >= 0.05 ? bytesRead / elapsed : 0;
     let text = `reading ${name}${which}: ${formatBytes(bytesRead)}`;
     if (totalBytes !== null && totalBytes > 0) {
       const pct = Math.min(100, Math.floor((100 * bytesRead) / totalBytes));
       text += ` of ${formatBytes(totalBytes)} (${pct}%)`;
     }
-    text += `, ${formatBytes(Math.round(rate))}/s`;
+    if (rate > 0) text += `, ${formatBytes(Math.round(rate))}/s`;
     if (totalBytes !== null && totalBytes > bytesRead && rate > 0)
       text += `, ETA ${formatEta((totalBytes - bytesRead) / rate)}`;
-    const width = (this.stream.columns ?? 80) - 1;
+    return this.fit(text);
+  }
+
+  /**
+   * Cut to the terminal width, one column spare so the cursor never wraps. A terminal that
+   * reports no size (0 columns, as `script` without a size gives) counts as 80 wide: cutting to
+   * nothing would leave a bare "…".
+   */
+  private fit(text: string): string {
+    const columns = this.stream.columns;
+    const width = (columns !== undefined && columns > 0 ? columns : 80) - 1;
     return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  }
+
+  private draw(text: string): void {
+    this.stream.write(CLEAR + text);
+    this.drawn = true;
   }
 
   /** Clears the line (if one was drawn) so the next output starts on a clean line. */

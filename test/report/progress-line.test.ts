@@ -74,6 +74,54 @@ describe('ProgressLine', () => {
     assert.doesNotMatch(wide.line(1, 2048, null), /%|ETA/);
   });
 
+  it('treats a terminal that reports 0 columns (script without a size) as 80 wide', () => {
+    const stream = fakeStream(true, 0);
+    const p = new ProgressLine(['capture.pcap'], { stream, now: () => 0 });
+    const line = p.line(0, 5_000_000, 10_000_000, 1000);
+    assert.equal(line, 'reading capture.pcap: 5.00 MB of 10.0 MB (50%), 5.00 MB/s, ETA 0:01');
+    const narrow = new ProgressLine([`${'x'.repeat(100)}.pcap`], { stream, now: () => 0 });
+    assert.equal(narrow.line(0, 1, null, 1000).length, 79);
+  });
+
+  it('keeps the rate of the last advance while the count stands still, none before it moves', () => {
+    let clock = 0;
+    const stream = fakeStream(true);
+    const p = new ProgressLine(['x.pcap.gz'], { stream, interval: 0, now: () => clock });
+    // A decompressor's read-ahead: the whole compressed file is counted at once.
+    p.onProgress(0, 4_000_000, 4_000_000);
+    assert.equal(stream.out.at(-1), '\r\x1b[2Kreading x.pcap.gz: 4.00 MB of 4.00 MB (100%)');
+    clock = 2000;
+    p.onProgress(0, 4_000_000, 4_000_000);
+    assert.doesNotMatch(stream.out.at(-1)!, /\/s/, 'no rate from a count that never moved');
+    const q = new ProgressLine(['y.pcap'], { stream, interval: 0, now: () => clock });
+    clock = 10_000;
+    q.onProgress(0, 0, 8_000_000);
+    clock = 11_000;
+    q.onProgress(0, 8_000_000, 8_000_000);
+    assert.match(stream.out.at(-1)!, /\(100%\), 8\.00 MB\/s$/);
+    clock = 15_000; // the reader still parses the last chunk: the rate must not fall
+    q.onProgress(0, 8_000_000, 8_000_000);
+    assert.match(stream.out.at(-1)!, /\(100%\), 8\.00 MB\/s$/);
+  });
+
+  it('names the explain step at once, after the read, and clears it at the end', () => {
+    let clock = 0;
+    const stream = fakeStream(true);
+    const p = new ProgressLine(['x.pcap'], { stream, now: () => clock });
+    p.onProgress(0, 10, 100);
+    assert.deepEqual(stream.out, [], 'within the first interval: nothing yet');
+    p.explaining(62_500);
+    assert.deepEqual(stream.out, ['\r\x1b[2Kexplaining 62,500 connections…']);
+    p.explaining(1);
+    assert.equal(stream.out.at(-1), '\r\x1b[2Kexplaining 1 connection…');
+    p.done();
+    assert.equal(stream.out.at(-1), '\r\x1b[2K');
+    const quiet = fakeStream(true);
+    new ProgressLine(['x.pcap'], { stream: quiet, quiet: true }).explaining(5);
+    new ProgressLine(['x.pcap'], { stream: fakeStream(false) }).explaining(5);
+    assert.deepEqual(quiet.out, []);
+  });
+
   it('formats byte counts', () => {
     assert.equal(formatBytes(999), '999 B');
     assert.equal(formatBytes(1500), '1.50 kB');
