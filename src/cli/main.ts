@@ -4,6 +4,7 @@ import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 import { connectionsCommand } from './connections-command.ts';
 import { explainCommand } from './explain-command.ts';
 import { exportCommand } from './export-command.ts';
+import { CONNECTIONS_HELP, EXPLAIN_HELP, EXPORT_HELP, PACKETS_HELP, PROGRAM_HELP } from './help-text.ts';
 import { UsageError } from './packet-filter.ts';
 import { packetsCommand } from './packets-command.ts';
 
@@ -35,18 +36,16 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('rstscope')
-    .description(
-      'Explain every TCP reset in packet captures: who sent it, why, what preceded it, what to check next.',
-    )
+    .description(PROGRAM_HELP.description)
+    .addHelpText('after', PROGRAM_HELP.after)
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   program
     .command('explain')
-    .description(
-      'Explain every TCP reset: origin, cause, trace-back and next step; plus failures without resets and patterns',
-    )
+    .summary(EXPLAIN_HELP.summary)
+    .description(EXPLAIN_HELP.description)
     .argument('[capture...]', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option(
       '--at <role=file>',
@@ -63,19 +62,7 @@ export function buildProgram(): Command {
     .option('--html <file>', 'also write a self-contained HTML report (ladder diagrams, timeline, filters)')
     .option('--quiet', 'no progress line on stderr')
     .option('--no-color', 'no colour even on a terminal')
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 nothing needs attention, 1 error, 2 findings of severity problem or security.
-
-Examples:
-  rstscope explain capture.pcapng
-  rstscope explain client.pcap server.pcap
-  rstscope explain --at client=laptop.pcapng --at server=web01.pcap.gz
-  rstscope explain capture.pcap --html report.html
-  rstscope explain capture.pcap --cause app-timeout --json | jq '.findings[].summary'
-  tcpdump -i eth0 -w - 'tcp' | rstscope explain - --ndjson`,
-    )
+    .addHelpText('after', EXPLAIN_HELP.after)
     .action(async (paths: string[], opts) => {
       const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.exitCode = await explainCommand(paths, { ...opts, color });
@@ -83,23 +70,15 @@ Examples:
 
   program
     .command('export')
-    .description(
-      "Write the packets of one finding's connection(s), from every capture involved, as a new pcap/pcapng",
-    )
+    .summary(EXPORT_HELP.summary)
+    .description(EXPORT_HELP.description)
     .argument('<capture...>', 'the same captures, in the same order, as given to explain')
     .option('--finding <n>', 'finding number as printed by explain (#N)', findingNumber)
     .option('--connection <spec>', 'a connection instead: "10.0.0.1:50000-10.0.0.9:445" (IPv6 in brackets)')
     .requiredOption('-w, --write <file>', 'output file (.pcapng for pcapng)')
     .option('--format <format>', 'pcap or pcapng (default: from the file name, pcapng for several captures)')
     .option('--quiet', 'no summary line on stderr')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  rstscope export capture.pcap --finding 3 -w finding3.pcap
-  rstscope export client.pcap server.pcap --finding 1 -w both-sides.pcapng
-  rstscope export capture.pcap --connection "10.0.0.1:50000-10.0.0.9:445" -w conn.pcap`,
-    )
+    .addHelpText('after', EXPORT_HELP.after)
     .action(async (paths: string[], opts) => {
       if (opts.finding === undefined && opts.connection === undefined)
         throw new UsageError('export: give --finding N or --connection SPEC');
@@ -110,41 +89,30 @@ Examples:
 
   program
     .command('packets')
-    .description('List TCP packets as an engineer reads them (frame numbers match Wireshark)')
+    .summary(PACKETS_HELP.summary)
+    .description(PACKETS_HELP.description)
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per packet per line')
     .option('--resets', 'only packets with the RST flag')
     .option('--quiet', 'no progress line on stderr')
     .option('--host <address>', 'only packets from or to this address (repeatable)', collect)
     .option('--port <port>', 'only packets from or to this port (repeatable)', portList)
-    .addHelpText(
-      'after',
-      `
-Examples:
-  rstscope packets capture.pcap --resets
-  rstscope packets capture.pcapng.gz --host 10.0.0.9 --port 445 --json
-  tcpdump -i eth0 -w - | rstscope packets - --resets`,
-    )
+    .addHelpText('after', PACKETS_HELP.after)
     .action(async (paths: string[], opts) => {
       process.exitCode = await packetsCommand(paths, opts);
     });
 
   program
     .command('connections')
-    .description("One row per TCP connection with Zeek's conn_state and history, and how it ended")
+    .summary(CONNECTIONS_HELP.summary)
+    .description(CONNECTIONS_HELP.description)
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per connection per line')
     .option('--checksums', "verify TCP checksums as Zeek does without -C ('c' in history)")
     .option('--quiet', 'no progress line on stderr')
     .option('--host <address>', 'only connections involving this address (repeatable)', collect)
     .option('--port <port>', 'only connections on this port (repeatable)', portList)
-    .addHelpText(
-      'after',
-      `
-Examples:
-  rstscope connections capture.pcap
-  rstscope connections capture.pcap --json | jq 'select(.conn_state == "REJ")'`,
-    )
+    .addHelpText('after', CONNECTIONS_HELP.after)
     .action(async (paths: string[], opts) => {
       process.exitCode = await connectionsCommand(paths, opts);
     });

@@ -105,7 +105,7 @@ describe('ProgressLine', () => {
   });
 
   it('names the explain step at once, after the read, and clears it at the end', () => {
-    let clock = 0;
+    const clock = 0;
     const stream = fakeStream(true);
     const p = new ProgressLine(['x.pcap'], { stream, now: () => clock });
     p.onProgress(0, 10, 100);
