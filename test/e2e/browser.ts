@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -52,4 +52,38 @@ export function artifactPath(name: string): string {
   const dir = path.join(import.meta.dirname, '..', 'artifacts');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+export interface OpenedReport {
+  page: Page;
+  /** Every request other than the report file itself (network access, injected resources). */
+  requests: string[];
+  dialogs: string[];
+  /** Script errors and console errors (a CSP violation is one). */
+  errors: string[];
+}
+
+/** Opens a report file in a new page, blocking and recording any other request; waits until ready. */
+export async function openReport(browser: Browser, file: string): Promise<OpenedReport> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === `file://${file}`) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`file://${file}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, requests, dialogs, errors };
 }

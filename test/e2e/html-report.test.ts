@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { runExplain } from '../../src/cli/explain-command.ts';
 import type { Finding } from '../../src/explain/finding.ts';
 import type { CaptureInfo } from '../../src/report/explain-json.ts';
 import { renderHtmlReport } from '../../src/report/html/index.ts';
+import { sanitizeForTerminal } from '../../src/report/terminal-safe.ts';
 import { writeHostileCapture } from '../fixtures/hostile/make.ts';
-import { artifactPath, type Browser, browserSkipReason, launchBrowser } from './browser.ts';
+import { artifactPath, type Browser, browserSkipReason, launchBrowser, openReport } from './browser.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const BUSY = path.join(root, 'test/fixtures/lab/busy/client.pcap');
@@ -23,6 +23,8 @@ const INJECTED = ['client', 'server'].map((s) =>
   path.join(root, `test/fixtures/lab/injected-both/${s}.pcap`),
 );
 const skip = browserSkipReason();
+/** What a terminal or a text renderer may act on: C0 but tab/newline, DEL, C1, bidi controls. */
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * The project compiles without DOM types (lib es2024); callbacks that run in the page reach the
@@ -30,6 +32,7 @@ const skip = browserSkipReason();
  */
 interface DomEl {
   textContent: string | null;
+  hidden: boolean;
   style: { width: string };
   id: string;
   dataset: Record<string, string | undefined>;
@@ -49,13 +52,6 @@ interface Dom {
   __pwned?: unknown;
 }
 
-interface Opened {
-  page: Page;
-  requests: string[];
-  dialogs: string[];
-  errors: string[];
-}
-
 async function writeReport(dir: string, name: string, captures: CaptureInfo[], findings: Finding[]) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, renderHtmlReport(captures, findings));
@@ -65,37 +61,14 @@ async function writeReport(dir: string, name: string, captures: CaptureInfo[], f
 describe('HTML report in headless Chromium', { skip }, () => {
   let browser: Browser;
   let dir: string;
-  let busy: { file: string; findings: Finding[] };
+  let busy: { file: string; findings: Finding[]; captures: CaptureInfo[] };
 
-  async function open(file: string): Promise<Opened> {
-    const page = await browser.context.newPage();
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    const errors: string[] = [];
-    // Anything but the report file itself would be network access (or an injected resource).
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === `file://${file}`) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(`file://${file}`);
-    await page.waitForSelector('body[data-ready="true"]');
-    return { page, requests, dialogs, errors };
-  }
+  const open = (file: string) => openReport(browser, file);
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rstscope-html-'));
     const { captures, findings } = await runExplain([BUSY]);
-    busy = { file: await writeReport(dir, 'busy.html', captures, findings), findings };
+    busy = { file: await writeReport(dir, 'busy.html', captures, findings), findings, captures };
     browser = await launchBrowser();
   });
 
@@ -132,8 +105,9 @@ describe('HTML report in headless Chromium', { skip }, () => {
         widths.join(' '),
       );
     }
-    // The timeline is drawn: some pixels of the canvas are not transparent.
-    const painted = await page.$eval('#timeline', (c) => {
+    // The timeline is a uPlot chart: some pixels of its canvas are not transparent.
+    assert.equal(await page.locator('#timeline .uplot').count(), 1);
+    const painted = await page.$eval('#timeline canvas', (c) => {
       const canvas = c as unknown as Canvas;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let opaque = 0;
@@ -290,26 +264,58 @@ describe('HTML report in headless Chromium', { skip }, () => {
     await page.close();
   });
 
-  it('reads the compressed form of the data (large reports) the same way', async () => {
-    const { captures, findings } = await runExplain([BUSY]);
-    const file = path.join(dir, 'busy-compressed.html');
-    fs.writeFileSync(file, renderHtmlReport(captures, findings, { compress: true }));
-    assert.match(fs.readFileSync(file, 'utf8'), /data-encoding="gzip\+base64"/);
-    const { page, errors, requests } = await open(file);
-    assert.match((await page.textContent('#totals')) ?? '', new RegExp(`^${findings.length} findings`));
-    assert.equal(await page.locator('section.finding').count(), Math.min(50, findings.length));
-    const reset = findings.find((f) => f.kind === 'reset')!;
-    await page.evaluate((id) => {
-      (globalThis as unknown as Dom).location.hash = `#finding-${id}`;
-    }, reset.id);
-    assert.equal(await page.locator(`#finding-${reset.id} svg.ladder .pkt`).count(), reset.ladder!.length);
-    await page.selectOption('#f-cause', 'refused');
-    assert.equal(
-      await page.textContent('#count'),
-      `${findings.filter((f) => f.cause === 'refused').length} of ${findings.length} findings`,
-    );
+  it("timeline: a click keeps one bar's interval, a drag a range, and the chart re-bins it", async () => {
+    const { page, errors } = await open(busy.file);
+    const n = busy.findings.length;
+    const count = async () => (await page.textContent('#count')) ?? '';
+    const shownCount = async () => Number((await count()).split(' ')[0]);
+    const bins = async () => Number(await page.locator('#timeline').getAttribute('data-bins'));
+    const box = (await page.locator('#timeline .u-over').boundingBox())!;
+    /** "2026-11-22 03:30:44.123456 UTC" → seconds, to the µs. */
+    const secs = (t: string) =>
+      Date.parse(`${t.slice(0, 19).replace(' ', 'T')}Z`) / 1000 + Number(t.slice(20, 26)) / 1e6;
+    const windowShown = async () => {
+      await page.waitForFunction(
+        () => !(globalThis as unknown as Dom).document.getElementById('time-window')!.hidden,
+      );
+      return ((await page.textContent('#time-window-label')) ?? '').split(' → ').map(secs);
+    };
+
+    // Click the bar of the first finding: exactly the findings of that bar's interval remain.
+    // The chart spans the capture (no clock offset: one capture), split into data-bins bars.
+    const cap = busy.captures[0];
+    const [lo, hi] = [cap.firstTs!, cap.lastTs!];
+    const nBins = await bins();
+    const width = (hi - lo) / nBins;
+    const target = busy.findings.find((f) => f.kind === 'reset')!;
+    const bar = Math.min(nBins - 1, Math.floor((target.time - lo) / width));
+    await page.mouse.click(box.x + ((bar + 0.5) / nBins) * box.width, box.y + box.height - 2);
+    const [c0, c1] = await windowShown();
+    assert.ok(Math.abs(c0 - (lo + bar * width)) < 2e-6 && Math.abs(c1 - c0 - width) < 4e-6, `${c0} ${c1}`);
+    const inBar = busy.findings.filter((f) => f.time >= lo + bar * width && f.time < lo + (bar + 1) * width);
+    assert.ok(inBar.includes(target));
+    assert.equal(await count(), `${inBar.length} of ${n} findings`);
+    assert.ok((await page.locator(`#finding-${target.id}`).count()) === 1);
+    await page.click('#time-clear');
+    assert.equal(await count(), `${n} findings`);
+
+    // Drag across the first half: the findings of that range remain, and the chart shows the
+    // range in as many bars as before (finer ones), so a second click narrows further.
+    await page.mouse.move(box.x + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const [t0, t1] = await windowShown();
+    assert.ok(t1 - t0 < (hi - lo) * 0.6 && t1 - t0 > (hi - lo) * 0.4, `${t1 - t0} of ${hi - lo} s`);
+    const inRange = busy.findings.filter((f) => f.time >= t0 && f.time < t1).length;
+    assert.ok(Math.abs((await shownCount()) - inRange) <= 1, `${await count()}; ${inRange} in range`);
+    assert.ok((await shownCount()) < n);
+    assert.equal(await bins(), nBins);
+    await page.click('#time-clear');
+    assert.equal(await count(), `${n} findings`);
+    await page.locator('.timeline-box').screenshot({ path: artifactPath('html-report-timeline.png') });
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests, []);
     await page.close();
   });
 
@@ -351,11 +357,15 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.deepEqual(requests, []);
     assert.deepEqual(errors, []);
     assert.equal(await page.locator('img, iframe, object, embed').count(), 0);
-    assert.equal(await page.locator('script').count(), 2);
+    assert.equal(await page.locator('script').count(), 3);
     assert.equal(await page.locator('[onerror], [onload]').count(), 0);
-    // Every application summary is on the page exactly as the explain layer wrote it.
+    // Every application summary is on the page as the terminal shows it: the characters as
+    // written, with controls and bidi overrides as visible escapes.
     const appTexts = await page.locator('.app code').allTextContents();
-    for (const f of findings) assert.ok(appTexts.includes(f.app!.request!), f.app!.request);
+    for (const f of findings)
+      assert.ok(appTexts.includes(sanitizeForTerminal(f.app!.request!)), f.app!.request);
+    const all = (await page.textContent('body')) ?? '';
+    assert.equal(RAW_CONTROL.exec(all), null, 'no raw control or bidi character on the page');
     const ladderApps = await page.locator('svg.ladder text.app').allTextContents();
     assert.ok(ladderApps.some((t) => t.includes('<script>window.__pwned=1</script>')));
     await page.screenshot({ path: artifactPath('html-report-hostile.png'), fullPage: true });
@@ -428,11 +438,17 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => (globalThis as unknown as Dom).__pwned), undefined);
     assert.deepEqual(dialogs, []);
     assert.deepEqual(errors, []);
-    assert.equal(await page.locator('script').count(), 2);
-    assert.equal(await page.textContent('#finding-1 .summary'), nasty);
-    assert.equal(await page.textContent('#finding-1 svg.ladder text.app'), `${nasty.slice(0, 69)}…`);
-    assert.ok((await page.textContent('#finding-1 svg.ladder .pkt title'))?.endsWith(nasty));
-    assert.ok((await page.textContent('#captures'))?.includes(nasty));
+    assert.equal(await page.locator('script').count(), 3);
+    // The title names the capture (set through document.title: text, never markup).
+    const shown = sanitizeForTerminal(nasty);
+    const name = sanitizeForTerminal(`/tmp/${nasty}.pcap`.split('/').at(-1)!);
+    assert.equal(await page.title(), `rstscope: ${name}`);
+    assert.equal(RAW_CONTROL.exec(await page.title()), null);
+    assert.equal(await page.textContent('#finding-1 .summary'), shown);
+    assert.equal(await page.textContent('#finding-1 svg.ladder text.app'), `${shown.slice(0, 69)}…`);
+    assert.ok((await page.textContent('#finding-1 svg.ladder .pkt title'))?.endsWith(shown));
+    assert.ok((await page.textContent('#captures'))?.includes(shown));
+    assert.equal(RAW_CONTROL.exec((await page.textContent('body')) ?? ''), null);
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Scale measurement of the HTML report (not a test: timings belong in benchmarks).
  *
- *   node test/e2e/html-scale.bench.ts [resets=50000] [auto|plain|gzip]
+ *   node test/e2e/html-scale.bench.ts [resets=50000]
  *
  * Builds a synthetic capture with that many resets in a temporary directory (many-resets.ts),
  * explains it, renders the report, and opens it in headless Chromium: time to the load event,
@@ -25,8 +25,6 @@ interface Dom {
 }
 
 const resets = Number(process.argv[2] ?? 50_000);
-/** 'auto' (default: compressed above 2 MB of JSON), 'plain' or 'gzip'. */
-const embed = process.argv[3] ?? 'auto';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rstscope-scale-'));
 const pcap = path.join(dir, 'many-resets.pcap');
 const html = path.join(dir, 'report.html');
@@ -38,9 +36,7 @@ try {
   const { captures, findings } = await runExplain([pcap]);
   const explainMs = performance.now() - t;
   t = performance.now();
-  const text = renderHtmlReport(captures, findings, {
-    compress: embed === 'auto' ? undefined : embed === 'gzip',
-  });
+  const text = renderHtmlReport(captures, findings);
   const renderMs = performance.now() - t;
   fs.writeFileSync(html, text);
   console.log(`capture: ${(fs.statSync(pcap).size / 1e6).toFixed(1)} MB, ${findings.length} findings`);

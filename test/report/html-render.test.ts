@@ -11,28 +11,32 @@ import { runExplain } from '../../src/cli/explain-command.ts';
 import type { Finding } from '../../src/explain/finding.ts';
 import type { CaptureInfo } from '../../src/report/explain-json.ts';
 import { renderHtmlReport } from '../../src/report/html/index.ts';
-import { jsonForScript } from '../../src/report/html/json-script.ts';
-import { type LadderArrow, type LadderRung, ladderLayout } from '../../src/report/html/ladder-layout.ts';
+import {
+  type LadderArrow,
+  type LadderContext,
+  type LadderRung,
+  ladderLayout,
+} from '../../src/report/html/ladder-layout.ts';
 import { NUMBER_SLOT, packRef, reportData, type Text } from '../../src/report/html/model.ts';
 import { pageScript } from '../../src/report/html/render.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const NASTY = '</script><script>alert(1)</script><!-- <SCRIPT> & \u2028\u2029 \x1b[2J \ud800';
 
+/** The embedded data block's text (base64 of gzip). */
 function dataBlock(html: string): string {
-  const m = /<script type="application\/json" id="rstscope-data">([\s\S]*?)<\/script>/.exec(html);
+  const m = /<script type="application\/gzip" id="rstscope-data">([^<]*)<\/script>/.exec(html);
   assert.ok(m, 'data block present');
   return m[1];
 }
 
-describe('jsonForScript', () => {
-  it('round-trips any string and leaves no <, > or & in the text', () => {
-    const value = { a: NASTY, list: ['<', '>', '&', '\u2028'], n: 1.5 };
-    const text = jsonForScript(value);
-    assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
-    assert.deepEqual(JSON.parse(text), value);
-  });
-});
+function dataJson(html: string): string {
+  return gunzipSync(Buffer.from(dataBlock(html), 'base64')).toString('utf8');
+}
+
+/** One capture, no vantage: the classic two-line ladder. */
+const PLAIN: LadderContext = { origin: null, device: false, stopAtMiddle: null, vantages: [], covering: [] };
+const MIDDLEBOX: LadderContext = { ...PLAIN, origin: 'middlebox', device: true };
 
 describe('reportData (the embedded model)', () => {
   it('packs frame references, interns repeated texts and keeps every string as given', async () => {
@@ -127,7 +131,7 @@ describe('ladderLayout', () => {
   ];
 
   it('labels flags with sequence numbers relative to each side, modulo 2^32', () => {
-    const a = arrows(ladderLayout(conversation, false).rows);
+    const a = arrows(ladderLayout(conversation, PLAIN).rows);
     assert.deepEqual(
       a.map((r) => r.label),
       [
@@ -144,7 +148,7 @@ describe('ladderLayout', () => {
   });
 
   it('marks the reset, retransmissions, left-out packets and long pauses', () => {
-    const L = ladderLayout(conversation, false);
+    const L = ladderLayout(conversation, PLAIN);
     assert.deepEqual(
       L.rows.map((r) => (r.kind === 'packet' ? r.cls || 'packet' : r.kind)),
       ['packet', 'packet', 'packet', 'packet', 'gap', 'spacer', 'retrans', 'spacer', 'reset'],
@@ -160,12 +164,12 @@ describe('ladderLayout', () => {
   });
 
   it('draws arrows between the lanes, the reset of a middlebox from the middle line', () => {
-    const plain = ladderLayout(conversation, false);
+    const plain = ladderLayout(conversation, PLAIN);
     assert.equal(plain.lanes.middle, null);
     const a = arrows(plain.rows);
     assert.deepEqual([a[0].x1, a[0].x2], [plain.lanes.client, plain.lanes.server]);
     assert.deepEqual([a[1].x1, a[1].x2], [plain.lanes.server, plain.lanes.client]);
-    const mb = ladderLayout(conversation, true);
+    const mb = ladderLayout(conversation, MIDDLEBOX);
     const reset = arrows(mb.rows).at(-1)!;
     assert.equal(reset.x1, mb.lanes.middle);
     assert.equal(reset.x2, mb.lanes.client);
@@ -181,7 +185,7 @@ describe('ladderLayout', () => {
           rung(2, 10, 1, 'A', 5, 9, 0, { win: 0 }),
           rung(3, 20, 0, 'R', 9, 0),
         ],
-        false,
+        PLAIN,
       ).rows,
     );
     assert.deepEqual(
@@ -221,39 +225,44 @@ describe('renderHtmlReport', () => {
   };
   const html = renderHtmlReport([capture], [hostile], { generated: new Date(0) });
 
-  it('keeps packet strings out of the markup: exactly two script elements close', () => {
-    assert.equal(html.match(/<\/script/gi)?.length, 2);
-    assert.equal(html.match(/<script/gi)?.length, 2);
-    assert.doesNotMatch(dataBlock(html), /[<>]/);
+  it('keeps packet strings out of the markup: data in base64, exactly three script elements', () => {
+    assert.equal(html.match(/<\/script/gi)?.length, 3);
+    assert.equal(html.match(/<script/gi)?.length, 3);
+    // Base64 cannot form markup, whatever the strings it carries.
+    assert.match(dataBlock(html), /^[A-Za-z0-9+/]+=*$/);
     assert.ok(!html.includes('\x1b'), 'no raw ESC anywhere in the file');
-    const data = JSON.parse(dataBlock(html));
+    assert.ok(!html.includes('<SCRIPT>') && !html.includes('alert(1)'), 'no packet text in the markup');
+    const data = JSON.parse(dataJson(html));
     assert.equal(data.captures[0].path, `${NASTY}.pcap`);
+    assert.equal(data.strings[data.findings[0].sum], NASTY, 'summary and next step: one interned text');
+    // The title is the page script's to set (document.title), never written as markup.
+    assert.match(html, /<title>rstscope report<\/title>/);
   });
 
-  it('allows exactly its own script and style by hash, and nothing from the network', () => {
+  it('allows exactly its two scripts and its style by hash, and nothing from the network', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
     const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 2);
+    const [chart, script] = scripts;
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
     assert.equal(script, pageScript());
+    assert.match(
+      chart,
+      /^\/\*! uPlot 1\.6\.32[\s\S]*Copyright \(c\) 2022 Leon Sorokin[\s\S]*\*\/\nvar uPlot=/,
+    );
     assert.match(csp, /^default-src 'none'; /);
-    assert.ok(csp.includes(`script-src ${hash(script)}`));
-    assert.ok(csp.includes(`style-src ${hash(style)}`));
+    assert.ok(csp.includes(`script-src ${hash(chart)} ${hash(script)};`));
+    assert.ok(csp.includes(`style-src ${hash(style)};`));
+    assert.ok(style.startsWith('.uplot'), "uPlot's stylesheet first, ours after it");
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
     // Self-contained: no external resource is referenced.
     assert.doesNotMatch(html, /\s(src|href)=/i);
   });
 
-  it('embeds large data gzip-compressed in base64, holding the same JSON', () => {
-    const packed = renderHtmlReport([capture], [hostile], { generated: new Date(0), compress: true });
-    const m =
-      /<script type="application\/gzip" id="rstscope-data" data-encoding="gzip\+base64">([A-Za-z0-9+/=]+)<\/script>/.exec(
-        packed,
-      );
-    assert.ok(m, 'compressed data block');
-    assert.equal(gunzipSync(Buffer.from(m[1], 'base64')).toString('utf8'), dataBlock(html));
-    // The same page script reads both forms.
-    assert.equal(/<script>([\s\S]*?)<\/script>/.exec(packed)![1], pageScript());
+  it('embeds the report data as gzip in base64, holding the compact model', () => {
+    const data = JSON.parse(dataJson(html));
+    assert.deepEqual(data, JSON.parse(JSON.stringify(reportData([capture], [hostile], new Date(0)))));
   });
 
   it('is deterministic for a given generation time', () => {

@@ -29,22 +29,34 @@ const NUMBER = /\d+(?:\.\d+)?/g;
 
 /**
  * [ref, µs after the finding's time, from (0 client, 1 server), flags, seq, ack, len, win, ttl,
- *  app or null, mark (0, 1 reset, 2 finding), gapBefore (0/1)]
+ *  app or null, mark (0, 1 reset, 2 finding), gapBefore (0/1), lost (0/1)?, seenAt?]
+ * The last two only on rungs of a multi-capture ladder that have them (most rungs do not).
  */
-export type Rung = [
-  number,
-  number,
-  0 | 1,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  Text | null,
-  0 | 1 | 2,
-  0 | 1,
-];
+export type Rung =
+  | [number, number, 0 | 1, string, number, number, number, number, number, Text | null, 0 | 1 | 2, 0 | 1]
+  | [
+      number,
+      number,
+      0 | 1,
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      Text | null,
+      0 | 1 | 2,
+      0 | 1,
+      0 | 1,
+      number[] | null,
+    ];
+
+/**
+ * A ladder packet as the multi-capture correlation describes it: `capture` is where this rung was
+ * read, `ts` is on the common reference clock, `lost` means it was sent but never seen at a
+ * capture on the receiver's side, `seenAt` lists the other captures that saw the same packet.
+ */
+export type LadderPacket = NonNullable<Finding['ladder']>[number] & { lost?: boolean; seenAt?: number[] };
 
 export interface CompactTraceback {
   /** [ref, from, flags, len] of the packet the reset answers. */
@@ -212,6 +224,27 @@ function compactTraceback(table: TextTable, tb: NonNullable<Finding['traceback']
   return c;
 }
 
+function compactRung(table: TextTable, time: number, r: LadderPacket): Rung {
+  const rung: Rung = [
+    packRef(r),
+    micros(r.ts - time),
+    r.from === 'client' ? 0 : 1,
+    r.flags,
+    r.seq,
+    r.ack,
+    r.len,
+    r.win,
+    r.ttl,
+    table.opt(r.app),
+    r.mark === 'reset' ? 1 : r.mark === 'finding' ? 2 : 0,
+    r.gapBefore ? 1 : 0,
+  ];
+  const seenAt = r.seenAt?.filter((c) => c !== r.capture) ?? [];
+  if (r.lost === true || seenAt.length > 0)
+    return [...rung, r.lost ? 1 : 0, seenAt.length > 0 ? seenAt : null];
+  return rung;
+}
+
 function compactFinding(table: TextTable, f: Finding): CompactFinding {
   const c: CompactFinding = {
     id: f.id,
@@ -233,21 +266,7 @@ function compactFinding(table: TextTable, f: Finding): CompactFinding {
   if (f.connection.rolesInferred !== undefined) c.roles = f.connection.rolesInferred;
   if (f.app !== undefined) c.app = [table.opt(f.app.request), table.opt(f.app.response), f.app.error ? 1 : 0];
   if (f.traceback !== undefined) c.tb = compactTraceback(table, f.traceback);
-  if (f.ladder !== undefined)
-    c.ld = f.ladder.map((r) => [
-      packRef(r),
-      micros(r.ts - f.time),
-      r.from === 'client' ? 0 : 1,
-      r.flags,
-      r.seq,
-      r.ack,
-      r.len,
-      r.win,
-      r.ttl,
-      table.opt(r.app),
-      r.mark === 'reset' ? 1 : r.mark === 'finding' ? 2 : 0,
-      r.gapBefore ? 1 : 0,
-    ]);
+  if (f.ladder !== undefined) c.ld = (f.ladder as LadderPacket[]).map((r) => compactRung(table, f.time, r));
   if (f.singleCapture !== undefined)
     c.single = [f.singleCapture.origin, f.singleCapture.cause, f.singleCapture.confidence];
   if (f.related !== undefined) c.rel = f.related;
