@@ -6,7 +6,8 @@
  * Builds a synthetic capture with that many resets in a temporary directory (many-resets.ts),
  * explains it, renders the report, and opens it in headless Chromium: time to the load event,
  * to the first render of the findings (the page sets body[data-ready]), and to apply a cause
- * filter, a search and a page change. Prints one line per figure.
+ * filter, a search, a time range dragged and a bar clicked on the timeline, and a page change.
+ * Prints one line per figure.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -90,6 +91,26 @@ try {
     await timed(
       'search "get /item/4242" (incl. 120 ms debounce)',
       () => page.fill('#f-search', 'get /item/4242'),
+      'section.finding',
+    );
+    await timed('clear filters', () => page.click('#clear'), 'section.finding');
+    // The timeline: drag across a tenth of it (re-bins that range), then click one of its bars.
+    const over = (await page.locator('#timeline .u-over').boundingBox())!;
+    const mid = over.y + over.height / 2;
+    await timed(
+      'timeline drag (a tenth of the capture)',
+      async () => {
+        await page.mouse.move(over.x + over.width * 0.45, mid);
+        await page.mouse.down();
+        await page.mouse.move(over.x + over.width * 0.5, mid, { steps: 3 });
+        await page.mouse.move(over.x + over.width * 0.55, mid, { steps: 3 });
+        await page.mouse.up();
+      },
+      'section.finding',
+    );
+    await timed(
+      'timeline click (one bar of that range)',
+      () => page.mouse.click(over.x + over.width * 0.5, over.y + over.height - 2),
       'section.finding',
     );
     await timed('clear filters', () => page.click('#clear'), 'section.finding');
