@@ -170,6 +170,18 @@ describe('ladder from several vantage points', () => {
       plain.taps.map((t) => t.capture),
       [0],
     );
+    // The path line still shows: the vantage points of the captures recording it differ.
+    const noDevice = ladderLayout(rungsOf(ON_THE_FIREWALL, { ...REJECTED_AT_FIREWALL, ladder: bare }), {
+      ...context(ON_THE_FIREWALL),
+      covering: [0, 2],
+    });
+    assert.equal(noDevice.lanes.middle, (noDevice.lanes.client + noDevice.lanes.server) / 2);
+    assert.equal(noDevice.middleName, 'path');
+    const alone = ladderLayout(rungsOf(ON_THE_FIREWALL, { ...REJECTED_AT_FIREWALL, ladder: bare }), {
+      ...context(ON_THE_FIREWALL),
+      covering: [0],
+    });
+    assert.equal(alone.lanes.middle, null);
   });
 
   it('lets the SYN reach the server when the server side saw it, even for firewall-reject', () => {

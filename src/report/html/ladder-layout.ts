@@ -161,6 +161,12 @@ export function ladderLayout(rungs: LadderRung[], context: LadderContext): Ladde
     const v = vantageOf(c);
     if (v !== 'unknown' && sides.indexOf(v) < 0) sides.push(v);
   }
+  // The report's vantage points differ for this ladder (captures on both sides of the path were
+  // recording it) even when the rungs do not say which capture saw which packet.
+  for (const c of context.covering) {
+    const v = vantageOf(c);
+    if (v !== 'unknown' && sides.indexOf(v) < 0) sides.push(v);
+  }
   const hasMiddle =
     context.device || context.stopAtMiddle !== null || sides.length > 1 || sides.indexOf('between') >= 0;
   const middle = hasMiddle ? centre : null;

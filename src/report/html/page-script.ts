@@ -569,14 +569,16 @@ function start(DATA) {
     var stop = f.origin === 'middlebox' && ANSWERED_BY_DEVICE[f.cause] && f.tb && f.tb.trig ? f.tb.trig[0] : null;
     return { origin: f.origin || null, device: device, stopAtMiddle: stop, vantages: VANTAGES, covering: covering(f) };
   }
-  // Captures recording (on the common clock: clock.offset) over the whole of this ladder.
+  // Captures recording (on the common clock: clock.offset) over the whole of this ladder, give
+  // or take a second: a capture at the receiver starts one transit later than the sender's
+  // first packet, and a capture cut just before the last packet still watched the rest.
   function covering(f) {
     var a = f.t + f.ld[0][1] / 1e6, b = f.t + f.ld[f.ld.length - 1][1] / 1e6;
     var out = [];
     DATA.captures.forEach(function (c) {
       if (c.firstTs === null || c.lastTs === null) return;
       var off = c.clock ? c.clock.offset : 0;
-      if (c.firstTs + off <= a && c.lastTs + off >= b) out.push(c.index);
+      if (c.firstTs + off <= a + 1 && c.lastTs + off >= b - 1) out.push(c.index);
     });
     return out;
   }
@@ -627,7 +629,8 @@ function start(DATA) {
         var g = svg('g', { class: r.kind });
         g.appendChild(svg('rect', { x: 0, y: r.y, width: L.width, height: r.height, class: 'band' }));
         var mid = r.y + r.height / 2;
-        lanes.forEach(function (ln) {
+        // Break marks on the endpoint lines; the middle line has the band's label on it.
+        lanes.slice(0, 2).forEach(function (ln) {
           var x = ln[1];
           g.appendChild(svg('path', { d: 'M' + (x - 8) + ' ' + (mid - 2) + ' l5 -4 l6 8 l5 -4 M' + (x - 8) + ' ' + (mid + 3) + ' l5 -4 l6 8 l5 -4', class: 'break' }));
         });
