@@ -1,7 +1,10 @@
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { seqGt } from '../tcp/seq.ts';
+import { withoutCopies } from './capture-copies.ts';
 import type { ResetContext } from './reset-context.ts';
+import type { StalledSegment } from './stalled-segment.ts';
+import { stalledSegment } from './stalled-segment.ts';
 
 /**
  * Facts about the packets before a reset that several cause rules ask about, computed once per
@@ -27,10 +30,16 @@ export interface ResetFacts {
   senderWindowProbes: LoggedPacket[];
   /** Idle gap (µs) before the packet that triggered the reset. */
   idleBeforeTrigger: number;
+  /** The sender's / the receiver's segment still outstanding at the reset, resent by a timer at
+   *  least once (stalled-segment.ts); null when none. */
+  senderStalled: StalledSegment | null;
+  receiverStalled: StalledSegment | null;
 }
 
 export function factsOf(ctx: ResetContext): ResetFacts {
-  const nonReset = ctx.before.filter((p) => (p.flags & TcpFlag.RST) === 0);
+  // Each packet once: a capture that holds every packet twice or four times (tcpdump -i any on a
+  // router) shows no more traffic than one that holds it once.
+  const nonReset = withoutCopies(ctx.before.filter((p) => (p.flags & TcpFlag.RST) === 0));
   let senderFin: LoggedPacket | null = null;
   let receiverFin: LoggedPacket | null = null;
   let lastSenderData: LoggedPacket | null = null;
@@ -70,6 +79,13 @@ export function factsOf(ctx: ResetContext): ResetFacts {
   const lastKa = keepAlives.length > 0 ? keepAlives[keepAlives.length - 1] : null;
   const answered =
     lastKa !== null && nonReset.some((p) => p.fromClient !== ctx.fromClient && p.tsMicros > lastKa.tsMicros);
+  const segments = ctx.c.retransmissions?.segments ?? [];
+  // How far the resetter had acknowledged the peer's data: its own ACKs, the reset's included.
+  let senderAcked = -1;
+  for (const p of [...ctx.before, ctx.r]) {
+    if (p.fromClient !== ctx.fromClient || (p.flags & TcpFlag.ACK) === 0) continue;
+    if (senderAcked < 0 || seqGt(p.ack, senderAcked)) senderAcked = p.ack;
+  }
   return {
     senderFin,
     receiverFin,
@@ -86,5 +102,23 @@ export function factsOf(ctx: ResetContext): ResetFacts {
     receiverWindowZero,
     senderWindowProbes: probes,
     idleBeforeTrigger,
+    senderStalled: stalledSegment(
+      segments,
+      ctx.before,
+      ctx.fromClient,
+      ctx.r.tsMicros,
+      ctx.r.receiverAckedSeq,
+      ctx.rtt,
+      2,
+    ),
+    receiverStalled: stalledSegment(
+      segments,
+      ctx.before,
+      !ctx.fromClient,
+      ctx.r.tsMicros,
+      senderAcked,
+      ctx.rtt,
+      2,
+    ),
   };
 }

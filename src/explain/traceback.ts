@@ -63,43 +63,37 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
   }
 
   const outstanding = (fromClient: boolean): number => {
-    const ep = c.endpoint(fromClient);
-    const peer = c.endpoint(!fromClient);
-    // At the reset: the sender's next seq against what the peer had acknowledged (from the history).
+    // At the reset: the side's next seq against what the other side had acknowledged — the
+    // reset's own ACK included (an RST/ACK says what its sender had received).
     let next = -1;
     let acked = -1;
+    const ackedBy = (ack: number) => {
+      if (acked < 0 || seqDiff(ack, acked) > 0) acked = ack;
+    };
     for (const p of ctx.before) {
+      if ((p.flags & TcpFlag.RST) !== 0) continue;
       const end = (p.seq + p.len + ((p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0)) >>> 0;
-      if (p.fromClient === fromClient && (p.flags & TcpFlag.RST) === 0) {
+      if (p.fromClient === fromClient) {
         if (next < 0 || seqDiff(end, next) > 0) next = end;
-      } else if (
-        p.fromClient !== fromClient &&
-        (p.flags & TcpFlag.ACK) !== 0 &&
-        (p.flags & TcpFlag.RST) === 0
-      ) {
-        if (acked < 0 || seqDiff(p.ack, acked) > 0) acked = p.ack;
-      }
+      } else if ((p.flags & TcpFlag.ACK) !== 0) ackedBy(p.ack);
     }
-    if (next < 0 || acked < 0 || ep.isn < 0 || peer.isn < 0)
-      return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
-    return Math.max(0, seqDiff(next, acked));
+    for (const g of ctx.group)
+      if (g.fromClient !== fromClient && (g.flags & TcpFlag.ACK) !== 0) ackedBy(g.ack);
+    return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
   };
 
+  // The segment still outstanding at the reset (the resetter's first, as the cause rules read
+  // it), with the sends a retransmission timer made: the same segment the evidence names.
   let retransmission: Traceback['retransmission'] = null;
-  const log = c.retransmissions;
-  if (log !== null) {
-    const relevant = log.segments
-      .filter((s) => s.times[0] <= ctx.r.tsMicros)
-      .sort((a, b) => b.sends - a.sends || b.times[b.times.length - 1] - a.times[a.times.length - 1])[0];
-    if (relevant !== undefined && relevant.sends > 1) {
-      retransmission = {
-        from: relevant.fromClient ? 'client' : 'server',
-        seq: relevant.seq,
-        sends: relevant.sends,
-        intervals: relevant.times.slice(1).map((t, i) => Math.round((t - relevant.times[i]) / 1000) / 1000),
-        acked: relevant.acked,
-      };
-    }
+  const stalled = facts.senderStalled ?? facts.receiverStalled;
+  if (stalled !== null) {
+    retransmission = {
+      from: stalled.fromClient ? 'client' : 'server',
+      seq: stalled.seq,
+      sends: stalled.times.length,
+      intervals: stalled.gaps.map((d) => Math.round(d / 1000) / 1000),
+      acked: stalled.ackedBy !== null,
+    };
   }
 
   return {
