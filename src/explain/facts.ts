@@ -2,6 +2,7 @@ import { TcpFlag } from '../decode/packet-view.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { seqGt } from '../tcp/seq.ts';
 import { withoutCopies } from './capture-copies.ts';
+import { keepAliveFrames } from './keep-alive.ts';
 import type { ResetContext } from './reset-context.ts';
 import type { StalledSegment } from './stalled-segment.ts';
 import { stalledSegment } from './stalled-segment.ts';
@@ -48,13 +49,15 @@ export function factsOf(ctx: ResetContext): ResetFacts {
   const probes: LoggedPacket[] = [];
   let senderEnd = -1; // highest seq + len seen from the sender (−1: none yet)
   let receiverWindowZero = false;
+  // Keep-alive probes carry no message: "the last data" of a side is what it last said.
+  const probeFrames = keepAliveFrames(nonReset);
   for (const p of nonReset) {
     const fromSender = p.fromClient === ctx.fromClient;
     const fin = (p.flags & TcpFlag.FIN) !== 0;
     const syn = (p.flags & TcpFlag.SYN) !== 0;
     if (fromSender) {
       if (fin && senderFin === null) senderFin = p;
-      if (p.len > 0) lastSenderData = p;
+      if (p.len > 0 && !probeFrames.has(p.frame)) lastSenderData = p;
       const end = (p.seq + p.len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
       // While the receiver's window is zero, probes (Linux sends them at next − 1, exactly like
       // keep-alives; others send one new byte) are window probes, not keep-alives.
@@ -65,7 +68,7 @@ export function factsOf(ctx: ResetContext): ResetFacts {
       else if (senderEnd < 0 || seqGt(end, senderEnd)) senderEnd = end;
     } else {
       if (fin && receiverFin === null) receiverFin = p;
-      if (p.len > 0) lastReceiverData = p;
+      if (p.len > 0 && !probeFrames.has(p.frame)) lastReceiverData = p;
       if (!syn) receiverWindowZero = p.window === 0;
     }
   }

@@ -3,9 +3,11 @@ import { secondsOf } from '../capture/record.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
 import { seqGeq } from '../tcp/seq.ts';
+import { withoutCopies } from './capture-copies.ts';
 import { seconds } from './causes/rule.ts';
 import { connectionRef } from './explain-reset.ts';
 import type { Finding } from './finding.ts';
+import { keepAliveFrames } from './keep-alive.ts';
 
 /**
  * Failures that leave no reset: firewalls that drop silently, senders that retransmit into the
@@ -99,7 +101,9 @@ function retransmissionTimeout(c: Connection, captureEnd: number): Finding | nul
 function appStall(c: Connection, captureEnd: number): Finding | null {
   const msgs = c.messages;
   if (msgs === null) return null;
-  const last = msgs.messages[msgs.messages.length - 1];
+  // A keep-alive probe's byte is no request (keep-alive.ts): the last real message counts.
+  const probes = keepAliveFrames(withoutCopies(c.log.packets()));
+  const last = msgs.messages.findLast((m) => !(m.totalLength <= 1 && probes.has(m.frame)));
   if (last === undefined || !last.fromClient) return null;
   const requester = c.client;
   const answerer = c.server;

@@ -7,8 +7,10 @@ import type { Endpoint } from '../tcp/endpoint.ts';
 import type { MessageStart } from '../tcp/message-log.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
+import { withoutCopies } from './capture-copies.ts';
 import { sentBeforeReset } from './capture-order.ts';
 import type { HostProfiles } from './host-profiles.ts';
+import { keepAliveFrames } from './keep-alive.ts';
 import type { SketchIndex } from './sketch.ts';
 import type { Vantage } from './vantage.ts';
 
@@ -81,8 +83,10 @@ export function buildResetContext(
   const { trigger, match } = findTrigger(r, before);
   const messages = c.messages?.messages ?? [];
   const sentBefore = new Set(reordered.map((p) => p.frame));
-  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore);
-  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore);
+  // A keep-alive probe's byte is no message (keep-alive.ts).
+  const probes = keepAliveFrames(withoutCopies(before));
+  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore, probes);
+  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore, probes);
   const ctx: ResetContext = {
     c,
     group,
@@ -111,7 +115,8 @@ export function buildResetContext(
   return ctx;
 }
 
-function summarize(m: MessageStart | null, serverPort: number): AppSummary | null {
+/** The application summary of a message of this connection (null when not recognised). */
+export function summarize(m: MessageStart | null, serverPort: number): AppSummary | null {
   if (m === null || m.bytes.length === 0) return null;
   return summarizePayload(m.bytes, 0, m.bytes.length, { serverPort, fromClient: m.fromClient });
 }
@@ -122,9 +127,11 @@ function lastMessageBefore(
   ts: number,
   frame: number,
   sentBefore: ReadonlySet<number>,
+  probes: ReadonlySet<number>,
 ): MessageStart | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
+    if (m.totalLength <= 1 && probes.has(m.frame)) continue;
     if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts || sentBefore.has(m.frame)))
       return m;
   }

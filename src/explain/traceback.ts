@@ -1,9 +1,10 @@
 import { secondsOf } from '../capture/record.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
-import { seqDiff, seqGeq } from '../tcp/seq.ts';
+import { seqGeq } from '../tcp/seq.ts';
 import type { ResetFacts } from './facts.ts';
 import type { PacketBrief, Traceback } from './finding.ts';
+import { outstandingAt } from './outstanding.ts';
 import { packetBrief } from './packet-brief.ts';
 import type { ResetContext } from './reset-context.ts';
 
@@ -62,26 +63,6 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
     }
   }
 
-  const outstanding = (fromClient: boolean): number => {
-    // At the reset: the side's next seq against what the other side had acknowledged — the
-    // reset's own ACK included (an RST/ACK says what its sender had received).
-    let next = -1;
-    let acked = -1;
-    const ackedBy = (ack: number) => {
-      if (acked < 0 || seqDiff(ack, acked) > 0) acked = ack;
-    };
-    for (const p of ctx.before) {
-      if ((p.flags & TcpFlag.RST) !== 0) continue;
-      const end = (p.seq + p.len + ((p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0)) >>> 0;
-      if (p.fromClient === fromClient) {
-        if (next < 0 || seqDiff(end, next) > 0) next = end;
-      } else if ((p.flags & TcpFlag.ACK) !== 0) ackedBy(p.ack);
-    }
-    for (const g of ctx.group)
-      if (g.fromClient !== fromClient && (g.flags & TcpFlag.ACK) !== 0) ackedBy(g.ack);
-    return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
-  };
-
   // The segment still outstanding at the reset (the resetter's first, as the cause rules read
   // it), with the sends a retransmission timer made: the same segment the evidence names.
   let retransmission: Traceback['retransmission'] = null;
@@ -105,7 +86,7 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
     response,
     idleBefore: ctx.r.idleBefore / 1e6,
     silenceBefore: facts.silence / 1e6,
-    outstanding: { client: outstanding(true), server: outstanding(false) },
+    outstanding: { client: outstandingAt(ctx, true).bytes, server: outstandingAt(ctx, false).bytes },
     retransmission,
     connectionState: ctx.r.stateBefore,
   };
