@@ -19,6 +19,14 @@ import type { SketchIndex } from './sketch.ts';
 import { tracebackOf } from './traceback.ts';
 import { vantageOf } from './vantage.ts';
 
+/** Causes whose rules judge a device-made reset themselves (severity included). */
+const DEVICE_CAUSES: ReadonlySet<string> = new Set([
+  'firewall-reject',
+  'middlebox-idle-timeout',
+  'middlebox-injected',
+  'out-of-window',
+]);
+
 /** Resets of one connection within this gap of each other form one finding (a burst). */
 const BURST_GAP = 1_000_000;
 
@@ -109,8 +117,15 @@ export function explainResetGroup(
   const originEvidence = origin.votes
     .filter((v) => v.signal !== 'address' && v.weight > 0 && !stated.has(v.detail))
     .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
+  // An endpoint cause (rst-after-fin, app-abort…) told of a reset a device made is a device
+  // interfering; causes that weigh the device themselves keep their own severity.
   const severity =
-    origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
+    origin.origin === 'middlebox' &&
+    chosen.severity === 'benign' &&
+    !DEVICE_CAUSES.has(chosen.cause) &&
+    chosen.deviceAware !== true
+      ? 'security'
+      : chosen.severity;
   // What the other vantage points changed, compared with this capture alone (they may only
   // correct the origin or raise confidence, and the finding says so).
   let singleCapture: Finding['singleCapture'];

@@ -7,7 +7,9 @@ import { explainCorpus, holding, skipWithoutCorpus as skip } from './corpus-find
  * only a peer that knowingly keeps talking to a closed socket is a problem.
  */
 
-test('a TLS 1.3 alert sent with the peer\'s own FIN is its last words (opera-vpn 51414)', { skip }, async () => {
+test("a TLS 1.3 alert sent with the peer's own FIN is its last words (opera-vpn 51414)", {
+  skip,
+}, async () => {
   // Client FIN 1430; server 24-byte record (a TLS 1.3 close_notify) 1443 and FIN 1444; client RST 1445.
   const f = holding(await explainCorpus('ndpi/tests/cfgs/default/pcap/opera-vpn.pcapng'), 1445);
   assert.equal(f.cause, 'data-after-close');
@@ -53,7 +55,10 @@ test('the peer had said goodbye and closed: the reset is harmless (LDAP unbind, 
 test('rst-after-fin never claims "nothing outstanding" when the trace-back shows bytes in flight', {
   skip,
 }, async () => {
-  const f = holding(await explainCorpus('suricata-verify/tests/tcp-fastopen-10-syn-data-ignore/input.pcap'), 49);
+  const f = holding(
+    await explainCorpus('suricata-verify/tests/tcp-fastopen-10-syn-data-ignore/input.pcap'),
+    49,
+  );
   assert.equal(f.cause, 'rst-after-fin');
   const outstanding = (f.traceback?.outstanding.client ?? 0) + (f.traceback?.outstanding.server ?? 0);
   if (outstanding > 0) assert.doesNotMatch(f.summary, /nothing (was )?outstanding|no data outstanding/);

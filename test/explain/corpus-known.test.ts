@@ -71,7 +71,7 @@ test('arkime SMB on Windows 10: logon failures, then the client resets; a reconn
   assert.equal(loop.related?.length, 5);
 });
 
-test('arkime SMTP 521: the server rejected the message and closed; its reset answers the client\'s RSET', {
+test("arkime SMTP 521: the server rejected the message and closed; its reset answers the client's RSET", {
   skip,
 }, async () => {
   // The 521 is why the connection ended (app-error); the reset itself only met the client's

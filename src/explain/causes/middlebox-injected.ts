@@ -1,3 +1,4 @@
+import { endedBefore } from '../connection-end.ts';
 import type { CauseRule } from './rule.ts';
 import { frames } from './rule.ts';
 
@@ -13,6 +14,12 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
   if (handshake && ctx.after.length === 0) return null;
   const reasons = origin.votes.filter((v) => v.origin === 'middlebox');
   const idle = facts.idleBeforeTrigger > 5_000_000;
+  // Long after the hosts had ended the connection a device's reset attacks nothing: it is a
+  // device clearing its state (middlebox-idle-timeout says so) unless the forgery is plain.
+  const strong = reasons.some(
+    (v) => v.signal === 'after-reset' || v.signal === 'vantage' || v.signal === 'crafted',
+  );
+  if (endedBefore(ctx) !== null && !strong) return null;
   return {
     cause: 'middlebox-injected',
     confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0)),

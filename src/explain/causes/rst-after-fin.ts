@@ -1,3 +1,4 @@
+import { endedBefore } from '../connection-end.ts';
 import { outstandingAt } from '../outstanding.ts';
 import type { CauseRule } from './rule.ts';
 import { frames, role } from './rule.ts';
@@ -9,8 +10,10 @@ import { frames, role } from './rule.ts';
  * reading them (the stack then must reset, RFC 2525 §2.17) — nothing anyone waits for is lost.
  * Usually harmless. The words say what was still outstanding, never "nothing" when something was.
  */
-export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
+export const rstAfterFinRule: CauseRule = (ctx, origin, facts) => {
   if (facts.senderFin === null && facts.receiverFin === null) return null;
+  // A device's reset long after the close is the device's own business (middlebox-idle-timeout).
+  if (origin.origin === 'middlebox' && endedBefore(ctx) !== null) return null;
   const fin = facts.receiverFin ?? facts.senderFin!;
   // Data from the reset's receiver after the close began would be data-after-close; the resetter
   // itself may still finish talking (a TLS close_notify) before its reset.
@@ -37,12 +40,16 @@ export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
     own.data > 0 ? `${own.data} bytes the ${sender} had sent were not yet acknowledged` : '',
     theirs.data > 0 ? `the ${sender} had not acknowledged the ${peer}'s last ${theirs.data} bytes` : '',
   ].filter((s) => s !== '');
-  let summary: string;
   const answered =
     peerSummary !== null
       ? peerSummary.direction === 'response'
       : ctx.fromClient && facts.lastSenderData !== null;
-  if (peerDone && answered)
+  // A device's reset once both sides had closed destroys nothing: say who sent it, no alarm.
+  const byDevice = origin.origin === 'middlebox' && both;
+  let summary: string;
+  if (byDevice)
+    summary = `A device between the hosts, not the ${sender} whose address it carries, reset the connection as it closed (both sides had sent FIN${pending.length > 0 ? `; ${pending.join('; ')}` : ''}): a load balancer, proxy or firewall finishing off its side. Harmless.`;
+  else if (peerDone && answered)
     summary = `The ${peer} answered${peerSummary !== null ? ` (${peerSummary.text})` : ''} and closed (FIN, frame ${facts.receiverFin!.frame}); the ${sender} then ended the connection with a reset instead of a FIN. Harmless: the exchange was complete.`;
   else if (peerDone)
     summary = `The ${peer} said its last words${peerSummary !== null ? ` (${peerSummary.text})` : ''} and closed (FIN, frame ${facts.receiverFin!.frame}); the ${sender} closed without answering them, with a reset instead of a FIN. Harmless: the ${peer} was done with the connection.`;
@@ -64,6 +71,9 @@ export const rstAfterFinRule: CauseRule = (ctx, _origin, facts) => {
       },
     ],
     summary,
-    nextStep: 'Nothing to do unless the application reports errors at close time.',
+    nextStep: byDevice
+      ? `Nothing to do for this connection; the reset shows a device between ${ctx.clientLabel} and ${ctx.serverLabel} that ends connections itself (the origin evidence says how it differs from the ${sender}).`
+      : 'Nothing to do unless the application reports errors at close time.',
+    ...(byDevice ? { deviceAware: true } : {}),
   };
 };

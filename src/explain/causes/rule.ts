@@ -15,6 +15,9 @@ export interface Candidate {
   evidence: Evidence[];
   summary: string;
   nextStep: string;
+  /** The rule weighed a device-made reset itself: its severity stands even for origin middlebox
+   *  (otherwise a benign endpoint cause told of a forged reset becomes `security`). */
+  deviceAware?: boolean;
 }
 
 export type CauseRule = (ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts) => Candidate | null;
