@@ -23,24 +23,28 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   const t = ctx.trigger!;
   const sender = role(ctx.fromClient);
   const peer = role(!ctx.fromClient);
-  const peerReset = ctx.before.findLast(
-    (p) =>
-      p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.RST) !== 0 && r.tsMicros - p.tsMicros < 5_000_000,
-  );
-  if (peerReset !== undefined) {
+  // Any earlier reset on the connection — either side's, however long ago — already destroyed
+  // the state this stack lacks: its reply is an echo of that reset, not a state loss.
+  const earlier = ctx.before.findLast((p) => (p.flags & TcpFlag.RST) !== 0 && p.frame < t.frame);
+  if (earlier !== undefined) {
+    const by = role(earlier.fromClient);
+    const own = earlier.fromClient === ctx.fromClient;
+    const ago = seconds(t.tsMicros - earlier.tsMicros);
     return {
       cause: 'unknown-connection',
       confidence: 0.85,
       severity: 'benign',
       evidence: [
         {
-          signal: 'after-peer-reset',
-          detail: `the ${peer} reset the connection at frame ${peerReset.frame}; the ${sender}'s stack, which no longer had it, answered the ${peer}'s later segment (frame ${t.frame}) with a bare RST whose seq is that segment's ACK`,
-          frames: frames(ctx, peerReset.frame, t.frame, r.frame),
+          signal: own ? 'after-own-reset' : 'after-peer-reset',
+          detail: `the ${by} had reset the connection at frame ${earlier.frame}; ${ago} later the ${peer}'s segment (frame ${t.frame}) reached the ${sender}'s stack, which no longer had the connection and answered with a bare RST whose seq is that segment's ACK`,
+          frames: frames(ctx, earlier.frame, t.frame, r.frame),
         },
       ],
-      summary: `An echo of the ${peer}'s reset at frame ${peerReset.frame}: the ${sender} answered a ${peer} segment that reached it after that reset had already ended the connection.`,
-      nextStep: `Nothing to do for this reset; the ${peer}'s reset at frame ${peerReset.frame} has its own finding, which says why the connection ended.`,
+      summary: own
+        ? `The ${sender} had already reset this connection itself (frame ${earlier.frame}); the ${peer}'s later segment got the stateless reply a closed connection gets.`
+        : `An echo of the ${peer}'s reset at frame ${earlier.frame}: the ${sender} answered a ${peer} segment that came ${ago} after that reset had already ended the connection.`,
+      nextStep: `Nothing to do for this reset; the reset at frame ${earlier.frame} has its own finding, which says why the connection ended${own ? '' : ` (and the ${peer} sending on a connection it had reset is worth a look only if it keeps doing so)`}.`,
     };
   }
   const idle = facts.idleBeforeTrigger;
