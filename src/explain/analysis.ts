@@ -127,7 +127,7 @@ export class Analysis {
         this.emit(f);
       }
     }
-    const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs);
+    const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs, this.sketches.activity);
     if (failure !== null) this.emit(failure);
   }
 

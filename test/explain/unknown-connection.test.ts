@@ -13,7 +13,9 @@ test('a reset 15.6 s after the peer reset the connection is an echo, not a resta
   assert.doesNotMatch(f.nextStep, /restart|failed over/);
 });
 
-test('a straggler after the server\'s own reset gets an echo, not a state-loss verdict', { skip }, async () => {
+test("a straggler after the server's own reset gets an echo, not a state-loss verdict", {
+  skip,
+}, async () => {
   const f = holding(await explainCorpus('zeek/tcp/rst-inject-rae.pcap'), 9);
   assert.equal(f.severity, 'benign');
   assert.match(f.summary, /frame 7/);
