@@ -50,7 +50,7 @@ function silenceFrom(
   return { waited: Math.max(0, (gap !== null ? gap.from : until) - from), gap };
 }
 
-function gapEvidence(w: Waits, gap: CaptureGap | null): Evidence[] {
+function gapEvidence(gap: CaptureGap | null): Evidence[] {
   if (gap === null) return [];
   return [
     {
@@ -99,7 +99,7 @@ function synUnanswered(w: Waits): Finding | null {
         detail: `${c.client.synCount} SYN${c.client.synCount > 1 ? 's' : ''} sent${intervals.length > 0 ? ` (backoff ${intervals.map(seconds).join(', ')})` : ''}; nothing came back from ${server} in ${seconds(waited)}`,
         frames: syns.slice(0, 8).map((p) => ({ capture: c.capture, frame: p.frame })),
       },
-      ...gapEvidence(w, gap),
+      ...gapEvidence(gap),
     ],
     traceback: failureTraceback(w, {
       lastRequest: null,
@@ -167,7 +167,7 @@ function retransmissionTimeout(w: Waits): Finding | null {
         detail: `the ${role}'s segment at seq ${worst.seq} (${worst.len} bytes) was sent ${sends} times (gaps ${worst.gaps.map(seconds).join(', ')})${ackLost ? `, still after the ${peer} acknowledged it (frame ${worst.ackedBy!.frame}): the ACKs never reached the ${role}` : ' and never acknowledged'}; then the ${role} went silent for ${seconds(silence)} without a reset`,
         frames: worst.frames.slice(0, 10).map((frame) => ({ capture: c.capture, frame })),
       },
-      ...gapEvidence(w, gap),
+      ...gapEvidence(gap),
     ],
     traceback: failureTraceback(w, {
       lastRequest: null,
@@ -225,7 +225,7 @@ function appStall(w: Waits): Finding | null {
         detail: `the client's request (${what}, frame ${last.frame}) was acknowledged by the server's TCP but got no answer in ${seconds(waited)}${closedByRequester ? `; the client then closed with FIN (frame ${requester.finFrame})` : gap !== null ? ' (until the gap in the capture)' : ' (until the capture ended)'}`,
         frames: frames.map((frame) => ({ capture: c.capture, frame })),
       },
-      ...gapEvidence(w, gap),
+      ...gapEvidence(gap),
     ],
     traceback: failureTraceback(w, {
       lastRequest: last,
