@@ -44,7 +44,8 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
     const prev = current[current.length - 1];
     if (
       prev !== undefined &&
-      (r.tsMicros - prev.tsMicros > BURST_GAP || revivedBetween(current[0], prev, r))
+      ((r.tsMicros - prev.tsMicros > BURST_GAP && !sameResetAgain(prev, r)) ||
+        revivedBetween(current[0], prev, r))
     ) {
       groups.push(current);
       current = [];
@@ -53,6 +54,16 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** The same reset again (sender, flags, seq, ack) with nothing else between: a repeated reset
+ *  stays one finding however slowly it repeats. */
+function sameResetAgain(prev: ResetRecord, r: ResetRecord): boolean {
+  if (prev.fromClient !== r.fromClient || prev.flags !== r.flags || prev.seq !== r.seq || prev.ack !== r.ack)
+    return false;
+  return !r.history
+    .packets()
+    .some((p) => p.frame > prev.frame && p.frame < r.frame && (p.flags & TcpFlag.RST) === 0);
 }
 
 function revivedBetween(first: ResetRecord, prev: ResetRecord, next: ResetRecord): boolean {
