@@ -168,7 +168,13 @@ export function explainResetGroup(
     packets: [...group.map((g) => ({ capture: c.capture, frame: g.frame })), ...(cross?.elsewhere ?? [])],
     connection: connectionRef(c),
     time: secondsOf(ctx.r.tsMicros),
-    evidence: [...chosen.evidence, ...captureOrderEvidence(ctx), ...originEvidence, ...vantageEvidence],
+    evidence: [
+      ...chosen.evidence,
+      ...continuationEvidence(ctx),
+      ...captureOrderEvidence(ctx),
+      ...originEvidence,
+      ...vantageEvidence,
+    ],
     alternatives,
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
@@ -186,12 +192,47 @@ export function explainResetGroup(
     nextStep: chosen.nextStep,
   };
   if (singleCapture !== undefined) finding.singleCapture = singleCapture;
-  const app: Finding['app'] = {};
-  if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
-  if (ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
-  if (ctx.clientSummary?.error || ctx.serverSummary?.error) app.error = true;
+  const app = chosen.app ?? lastExchange(ctx);
   if (app.request !== undefined || app.response !== undefined) finding.app = app;
   return finding;
+}
+
+/**
+ * The last request and its answer — the server's last message only when it came after the
+ * request (an SMTP 354 before an unanswered end-of-DATA answers the DATA command, not it).
+ */
+function lastExchange(ctx: ResetContext): NonNullable<Finding['app']> {
+  const app: NonNullable<Finding['app']> = {};
+  const req = ctx.lastClientMessage;
+  const res = ctx.lastServerMessage;
+  const answers = res !== null && (req === null || res.frame > req.frame);
+  if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
+  if (answers && ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
+  if (ctx.clientSummary?.error || (answers && ctx.serverSummary?.error)) app.error = true;
+  return app;
+}
+
+/**
+ * The reset answers a later segment of the peer's last message, whose start is all the
+ * summary reads (the message log keeps each message's first bytes): say so rather than let
+ * the first line pass for what the reset answered.
+ */
+function continuationEvidence(ctx: ResetContext): Evidence[] {
+  const t = ctx.trigger;
+  if (t === null || t.len === 0 || ctx.triggerMatch === null) return [];
+  const m = t.fromClient ? ctx.lastClientMessage : ctx.lastServerMessage;
+  const s = t.fromClient ? ctx.clientSummary : ctx.serverSummary;
+  if (m === null || s === null || t.frame <= m.frame) return [];
+  return [
+    {
+      signal: 'app-context',
+      detail: `the reset answers frame ${t.frame} (${t.len} bytes), a later part of the ${t.fromClient ? 'client' : 'server'}'s message that began at frame ${m.frame} (${s.text}); only the start of a message is summarised`,
+      frames: [
+        { capture: ctx.c.capture, frame: m.frame },
+        { capture: ctx.c.capture, frame: t.frame },
+      ],
+    },
+  ];
 }
 
 /** Says so when the capture order was corrected (see capture-order.ts). */

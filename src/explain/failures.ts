@@ -10,8 +10,8 @@ import { seconds } from './causes/rule.ts';
 import { connectionRef } from './explain-reset.ts';
 import type { Evidence, Finding, PacketBrief, Traceback } from './finding.ts';
 import { keepAliveFrames } from './keep-alive.ts';
+import { summarizeMessage } from './message-summary.ts';
 import { packetBrief } from './packet-brief.ts';
-import { summarize } from './reset-context.ts';
 import type { StalledSegment } from './stalled-segment.ts';
 import { stalledSegment } from './stalled-segment.ts';
 
@@ -210,7 +210,7 @@ function appStall(w: Waits): Finding | null {
   if (!closedByRequester && c.endReason !== 'open' && c.endReason !== 'timeout') return null;
   // The answerer must have said nothing after the request.
   if (answerer.lastDataTs > last.tsMicros) return null;
-  const summary = summarize(last, c.server.port);
+  const summary = summarizeMessage(c, last);
   const what = summary?.text ?? `${last.totalLength} bytes`;
   const frames = closedByRequester ? [last.frame, requester.finFrame] : [last.frame];
   return {
@@ -273,7 +273,7 @@ function failureTraceback(
   let lastRequest: Traceback['lastRequest'] = null;
   const m = o.lastRequest;
   if (m !== null) {
-    const summary = summarize(m, c.server.port);
+    const summary = summarizeMessage(c, m);
     lastRequest = {
       capture: c.capture,
       frame: m.frame,

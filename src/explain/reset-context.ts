@@ -1,5 +1,4 @@
 import type { AppSummary } from '../app/index.ts';
-import { summarizePayload } from '../app/index.ts';
 import { formatAddress, formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
@@ -11,6 +10,7 @@ import { withoutCopies } from './capture-copies.ts';
 import { sentBeforeReset } from './capture-order.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { keepAliveFrames } from './keep-alive.ts';
+import { summarizeMessage } from './message-summary.ts';
 import type { SketchIndex } from './sketch.ts';
 import type { Vantage } from './vantage.ts';
 
@@ -109,16 +109,10 @@ export function buildResetContext(
     vantage,
     lastClientMessage,
     lastServerMessage,
-    clientSummary: summarize(lastClientMessage, c.server.port),
-    serverSummary: summarize(lastServerMessage, c.server.port),
+    clientSummary: summarizeMessage(c, lastClientMessage),
+    serverSummary: summarizeMessage(c, lastServerMessage),
   };
   return ctx;
-}
-
-/** The application summary of a message of this connection (null when not recognised). */
-export function summarize(m: MessageStart | null, serverPort: number): AppSummary | null {
-  if (m === null || m.bytes.length === 0) return null;
-  return summarizePayload(m.bytes, 0, m.bytes.length, { serverPort, fromClient: m.fromClient });
 }
 
 function lastMessageBefore(

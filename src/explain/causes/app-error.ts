@@ -1,6 +1,6 @@
 import { errorAdvice } from '../error-advice.ts';
 import { isGoodbye } from '../goodbye.ts';
-import { summarize } from '../reset-context.ts';
+import { summarizeMessage } from '../message-summary.ts';
 import type { CauseRule } from './rule.ts';
 import { frames, role, seconds } from './rule.ts';
 
@@ -28,7 +28,7 @@ export const appErrorRule: CauseRule = (ctx, _origin, facts) => {
     (ctx.c.messages?.messages ?? []).findLast(
       (m) => m.fromClient !== latest.fromClient && m.frame < latest.m!.frame,
     ) ?? null;
-  const request = summarize(askMessage, ctx.c.server.port);
+  const request = summarizeMessage(ctx.c, askMessage);
   if (request !== null && isGoodbye(request, askMessage)) return null;
   // The error must be the last word: no new request after it.
   const newer = latest.fromClient ? ctx.lastServerMessage : ctx.lastClientMessage;
@@ -65,6 +65,7 @@ export const appErrorRule: CauseRule = (ctx, _origin, facts) => {
       error.protocol === 'tls'
         ? `The ${teller} ended the TLS session with an alert (${error.text})${closedAfter ? ' and closed the connection' : ''}; the ${resetter} then reset it.`
         : `The ${teller} refused the ${asked} with an error (${error.text})${closedAfter ? ' and closed the connection' : ''}; the ${resetter} then reset it.`,
+    app: { ...(request !== null ? { request: request.text } : {}), response: error.text, error: true },
     nextStep: `On the ${advice.fix === 'requester' ? asker : teller} side, check ${advice.check}; the reset is only how the failed exchange ended, not a network fault.`,
   };
 };

@@ -18,6 +18,9 @@ export interface Candidate {
   /** The rule weighed a device-made reset itself: its severity stands even for origin middlebox
    *  (otherwise a benign endpoint cause told of a forged reset becomes `security`). */
   deviceAware?: boolean;
+  /** The application exchange the finding is about, when it is not simply the last one (an
+   *  app-error names the request the error answered). */
+  app?: { request?: string; response?: string; error?: boolean };
 }
 
 export type CauseRule = (ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts) => Candidate | null;
