@@ -8,7 +8,7 @@ import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import type { ResetFacts } from './facts.ts';
 import { factsOf } from './facts.ts';
-import type { Alternative, Evidence, Finding, OriginVerdict } from './finding.ts';
+import type { Alternative, Evidence, Finding, OriginVerdict, PacketRef } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { ladderOf } from './ladder.ts';
 import type { VantageIndex } from './multi/cross-check.ts';
@@ -174,7 +174,7 @@ export function explainResetGroup(
       ...captureOrderEvidence(ctx),
       ...originEvidence,
       ...vantageEvidence,
-    ],
+    ].map((e) => ({ ...e, frames: uniqueFrames(e.frames) })),
     alternatives,
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
@@ -268,6 +268,17 @@ export function connectionRef(c: Connection): Finding['connection'] {
   };
   if (c.roleSource !== 'syn') ref.rolesInferred = c.roleSource;
   return ref;
+}
+
+/** Each packet once, in the order given. */
+function uniqueFrames(frames: readonly PacketRef[]): PacketRef[] {
+  const seen = new Set<string>();
+  return frames.filter((f) => {
+    const k = `${f.capture}:${f.frame}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function round(x: number): number {

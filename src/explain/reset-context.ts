@@ -80,7 +80,8 @@ export function buildResetContext(
   const after = last.after.filter((p) => !groupFrames.has(p.frame) && !reordered.includes(p));
   const sender = c.endpoint(r.fromClient);
   const receiver = c.endpoint(!r.fromClient);
-  const { trigger, match } = findTrigger(r, before);
+  const rtt = c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin;
+  const { trigger, match } = findTrigger(r, before, rtt);
   const messages = c.messages?.messages ?? [];
   const sentBefore = new Set(reordered.map((p) => p.frame));
   // A keep-alive probe's byte is no message (keep-alive.ts).
@@ -103,7 +104,7 @@ export function buildResetContext(
     reordered,
     trigger,
     triggerMatch: match,
-    rtt: c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin,
+    rtt,
     hosts,
     sketches,
     vantage,
@@ -135,12 +136,19 @@ function lastMessageBefore(
 /**
  * Which packet the reset answers. A stack answering a segment it has no place for sends (RFC 9293
  * §3.10.7.1): for a segment with ACK, a RST whose seq equals that ACK; for one without, a RST/ACK
- * acknowledging seq + length. Failing an exact match, the last packet from the other side.
+ * acknowledging seq + length. The bare RST's exact copy of an ACK is specific; an RST/ACK's ack
+ * is only its sender's rcv.nxt, which any abort of the socket carries — it names the peer's last
+ * segment as the trigger only when the reset came soon enough to be its answer (sooner than the
+ * wait app-timeout calls a timeout). Failing both, the last packet from the other side, under
+ * the same condition: a reset seconds after anything is unsolicited, and answers nothing.
  */
 function findTrigger(
   r: ResetRecord,
   before: LoggedPacket[],
+  rtt: number,
 ): { trigger: LoggedPacket | null; match: ResetContext['triggerMatch'] } {
+  const answerWindow = Math.max(1_000_000, 20 * (rtt > 0 ? rtt : 0));
+  const soon = (p: LoggedPacket) => r.tsMicros - p.tsMicros < answerWindow;
   let lastFromPeer: LoggedPacket | null = null;
   for (let i = before.length - 1; i >= 0; i--) {
     const p = before[i];
@@ -148,14 +156,14 @@ function findTrigger(
     if (lastFromPeer === null) lastFromPeer = p;
     const segLen = p.len + ((p.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((p.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
     if ((r.flags & TcpFlag.ACK) !== 0 && r.ack === (p.seq + segLen) >>> 0 && segLen > 0) {
-      return { trigger: p, match: 'seq-matches' };
+      return soon(p) ? { trigger: p, match: 'seq-matches' } : { trigger: null, match: null };
     }
     if ((r.flags & TcpFlag.ACK) === 0 && (p.flags & TcpFlag.ACK) !== 0 && r.seq === p.ack) {
       return { trigger: p, match: 'ack-matches' };
     }
     if (i < before.length - 8) break; // answers come right after what they answer
   }
-  return lastFromPeer !== null
+  return lastFromPeer !== null && soon(lastFromPeer)
     ? { trigger: lastFromPeer, match: 'last-from-peer' }
     : { trigger: null, match: null };
 }

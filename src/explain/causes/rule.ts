@@ -35,7 +35,12 @@ export function frames(
   ...numbers: (number | null | undefined)[]
 ): { capture: number; frame: number }[] {
   const out: { capture: number; frame: number }[] = [];
-  for (const n of numbers) if (typeof n === 'number' && n > 0) out.push({ capture: ctx.c.capture, frame: n });
+  const seen = new Set<number>();
+  for (const n of numbers) {
+    if (typeof n !== 'number' || n <= 0 || seen.has(n)) continue;
+    seen.add(n);
+    out.push({ capture: ctx.c.capture, frame: n });
+  }
   return out;
 }
 
