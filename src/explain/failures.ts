@@ -61,17 +61,32 @@ function gapEvidence(gap: CaptureGap | null): Evidence[] {
   ];
 }
 
-function base(
+/** A failure finding, its fields in the order reset findings print them. */
+function failure(
   c: Connection,
   frames: number[],
-): Pick<Finding, 'id' | 'kind' | 'packets' | 'connection' | 'alternatives'> {
-  return {
+  f: Pick<Finding, 'cause' | 'severity' | 'confidence' | 'time' | 'evidence' | 'summary' | 'nextStep'> & {
+    traceback: Traceback;
+    app?: Finding['app'];
+  },
+): Finding {
+  const finding: Finding = {
     id: 0,
     kind: 'failure',
+    cause: f.cause,
+    severity: f.severity,
+    confidence: f.confidence,
     packets: frames.map((frame) => ({ capture: c.capture, frame })),
     connection: connectionRef(c),
+    time: f.time,
+    evidence: f.evidence,
     alternatives: [],
+    traceback: f.traceback,
+    summary: f.summary,
+    nextStep: f.nextStep,
   };
+  if (f.app !== undefined) finding.app = f.app;
+  return finding;
 }
 
 /** SYNs with no answer at all: a silent drop on the path or a host that is down. */
@@ -84,40 +99,40 @@ function synUnanswered(w: Waits): Finding | null {
   if (syns.length < 2 && waited < 3_000_000) return null; // too early to call
   const intervals = syns.slice(1).map((p, i) => p.tsMicros - syns[i].tsMicros);
   const server = connectionRef(c).server;
-  return {
-    ...base(
-      c,
-      syns.map((p) => p.frame),
-    ),
-    cause: 'syn-unanswered',
-    severity: 'problem',
-    confidence: syns.length >= 2 ? 0.9 : 0.6,
-    time: secondsOf(syns[0].tsMicros),
-    evidence: [
-      {
-        signal: 'syn-retransmissions',
-        detail: `${c.client.synCount} SYN${c.client.synCount > 1 ? 's' : ''} sent${intervals.length > 0 ? ` (backoff ${intervals.map(seconds).join(', ')})` : ''}; nothing came back from ${server} in ${seconds(waited)}`,
-        frames: syns.slice(0, 8).map((p) => ({ capture: c.capture, frame: p.frame })),
-      },
-      ...gapEvidence(gap),
-    ],
-    traceback: failureTraceback(w, {
-      lastRequest: null,
-      silenceFrom: syns[syns.length - 1].tsMicros,
-      retransmission:
-        syns.length > 1
-          ? {
-              from: 'client',
-              seq: c.client.isn,
-              sends: syns.length,
-              intervals: intervals.map(toSeconds),
-              acked: false,
-            }
-          : null,
-    }),
-    summary: `Connection attempts to ${server} got no answer at all (no SYN-ACK, no reset): something dropped them silently, or the host is down.`,
-    nextStep: `Check for a firewall or security group silently dropping port ${c.server.port} on the path to ${server}, and whether the host is up (a capture near the server shows whether the SYNs arrive).`,
-  };
+  return failure(
+    c,
+    syns.map((p) => p.frame),
+    {
+      cause: 'syn-unanswered',
+      severity: 'problem',
+      confidence: syns.length >= 2 ? 0.9 : 0.6,
+      time: secondsOf(syns[0].tsMicros),
+      evidence: [
+        {
+          signal: 'syn-retransmissions',
+          detail: `${c.client.synCount} SYN${c.client.synCount > 1 ? 's' : ''} sent${intervals.length > 0 ? ` (backoff ${intervals.map(seconds).join(', ')})` : ''}; nothing came back from ${server} in ${seconds(waited)}`,
+          frames: syns.slice(0, 8).map((p) => ({ capture: c.capture, frame: p.frame })),
+        },
+        ...gapEvidence(gap),
+      ],
+      traceback: failureTraceback(w, {
+        lastRequest: null,
+        silenceFrom: syns[syns.length - 1].tsMicros,
+        retransmission:
+          syns.length > 1
+            ? {
+                from: 'client',
+                seq: c.client.isn,
+                sends: syns.length,
+                intervals: intervals.map(toSeconds),
+                acked: false,
+              }
+            : null,
+      }),
+      summary: `Connection attempts to ${server} got no answer at all (no SYN-ACK, no reset): something dropped them silently, or the host is down.`,
+      nextStep: `Check for a firewall or security group silently dropping port ${c.server.port} on the path to ${server}, and whether the host is up (a capture near the server shows whether the SYNs arrive).`,
+    },
+  );
 }
 
 /** One segment retransmitted again and again by a timer, never acknowledged, then silence. */
@@ -155,8 +170,7 @@ function retransmissionTimeout(w: Waits): Finding | null {
   const peer = worst.fromClient ? 'server' : 'client';
   const ackLost = worst.ackedBy !== null;
   const sends = worst.times.length;
-  return {
-    ...base(c, worst.frames),
+  return failure(c, worst.frames, {
     cause: 'retransmission-timeout',
     severity: 'problem',
     confidence: sends >= 6 ? 0.85 : 0.7,
@@ -182,7 +196,7 @@ function retransmissionTimeout(w: Waits): Finding | null {
     }),
     summary: `The ${role} retransmitted the same data ${sends - 1} times ${ackLost ? `without the ${peer}'s ACKs reaching it` : 'with no acknowledgement'} and then gave up silently (as Linux does when tcp_retries2 is exhausted): the ${peer} or the path stopped delivering.`,
     nextStep: `Find where packets toward the ${ackLost ? role : peer} are lost (a capture at the ${peer} shows whether they arrive); check for a failed host, a black-holing route or an MTU problem.`,
-  };
+  });
 }
 
 /** A request acknowledged by TCP but never answered, and the requester closed (or the capture ended). */
@@ -213,8 +227,7 @@ function appStall(w: Waits): Finding | null {
   const summary = summarizeMessage(c, last);
   const what = summary?.text ?? `${last.totalLength} bytes`;
   const frames = closedByRequester ? [last.frame, requester.finFrame] : [last.frame];
-  return {
-    ...base(c, frames),
+  return failure(c, frames, {
     cause: 'app-timeout',
     severity: 'problem',
     confidence: closedByRequester ? 0.8 : gap !== null ? 0.45 : 0.55,
@@ -235,7 +248,7 @@ function appStall(w: Waits): Finding | null {
     app: summary !== null ? { request: summary.text } : undefined,
     summary: `The server's TCP acknowledged the ${what} but its application never answered${closedByRequester ? `; after ${seconds(waited)} the client gave up and closed` : ''}. TCP is healthy here.`,
     nextStep: `Look at the ${summary ? `${summary.protocol.toUpperCase()} ` : ''}service on ${connectionRef(c).server}, not the network: it received the request and did not respond.`,
-  };
+  });
 }
 
 function toSeconds(micros: number): number {
