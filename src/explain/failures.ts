@@ -225,6 +225,18 @@ function appStall(w: Waits): Finding | null {
   // The answerer must have said nothing after the request.
   if (answerer.lastDataTs > last.tsMicros) return null;
   const summary = summarizeMessage(c, last);
+  // A small encrypted record sent after the server spoke, with the connection left open, is more
+  // often an acknowledgement (HTTP/2 SETTINGS ack, WINDOW_UPDATE, PING ack) than a request:
+  // nothing in the packets says an answer was due.
+  const answeredBefore = msgs.messages.some((m) => !m.fromClient && m.frame < last.frame);
+  if (
+    !closedByRequester &&
+    summary?.protocol === 'tls' &&
+    summary.operation === 'ApplicationData' &&
+    last.totalLength <= SMALL_RECORD &&
+    answeredBefore
+  )
+    return null;
   const what = summary?.text ?? `${last.totalLength} bytes`;
   const frames = closedByRequester ? [last.frame, requester.finFrame] : [last.frame];
   return failure(c, frames, {
@@ -250,6 +262,9 @@ function appStall(w: Waits): Finding | null {
     nextStep: `Look at the ${summary ? `${summary.protocol.toUpperCase()} ` : ''}service on ${connectionRef(c).server}, not the network: it received the request and did not respond.`,
   });
 }
+
+/** Largest TLS record (bytes on the wire) read as a control message rather than a request. */
+const SMALL_RECORD = 64;
 
 function toSeconds(micros: number): number {
   return Math.round(micros / 1000) / 1e3;

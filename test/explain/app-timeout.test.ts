@@ -34,3 +34,15 @@ test('a capture that opens on keep-alive probes shows no stalled request', { ski
     assert.deepEqual(stalls, [], `port ${port}: a keep-alive is not a request`);
   }
 });
+
+test('a small encrypted record after the server spoke, connection left open, is no stalled request', {
+  skip,
+}, async () => {
+  // pinterest 47032: server data 300–302, client 39-byte record 304 (an HTTP/2 ack-sized record),
+  // server ACK 305, then nothing until the capture ends.
+  const findings = await explainCorpus('ndpi/tests/cfgs/default/pcap/pinterest.pcap');
+  assert.deepEqual(
+    findings.filter((f) => f.kind === 'failure' && f.cause === 'app-timeout'),
+    [],
+  );
+});

@@ -20,3 +20,12 @@ test("a straggler after the server's own reset gets an echo, not a state-loss ve
   assert.equal(f.severity, 'benign');
   assert.match(f.summary, /frame 7/);
 });
+
+test('a "stateless" reset after the peer acknowledged data the capture never showed is uncertain', {
+  skip,
+}, async () => {
+  // ja3_lots_of_cipher_suites: server ACK 10 covers 7 client bytes never captured; client RST 11.
+  const f = holding(await explainCorpus('ndpi/tests/cfgs/default/pcap/ja3_lots_of_cipher_suites.pcap'), 11);
+  assert.ok(f.confidence <= 0.4, `confidence ${f.confidence}`);
+  assert.ok(f.evidence.some((e) => e.signal === 'unseen-data'));
+});
