@@ -61,12 +61,15 @@ export const dataAfterCloseRule: CauseRule = (ctx, origin, facts) => {
     ownMessage !== null &&
     ownMessage.frame < fin.frame &&
     (ownSummary !== null ? ownSummary.direction === 'request' : ctx.fromClient);
+  // The resetter's own goodbye (a QUIT, a close_notify) then FIN: whatever the peer still said
+  // (a 221, its own close_notify, data in flight) met a socket that was done — an ordinary end.
+  const ownGoodbye = ownIsRequest && isGoodbye(ownSummary, ownMessage);
   const answering =
-    ownIsRequest && peerMessage !== null && peerMessage.frame > ownMessage.frame
+    ownIsRequest && !ownGoodbye && peerMessage !== null && peerMessage.frame > ownMessage.frame
       ? (ownSummary?.text ?? `${ownMessage.totalLength} bytes`)
       : null;
   const crossing = informed.length === 0;
-  const benign = crossing || goodbye || answering !== null;
+  const benign = crossing || goodbye || ownGoodbye || answering !== null;
   const what = peerSummary !== null && peerMessage?.frame === first.frame ? ` (${peerSummary.text})` : '';
   const evidence = [
     {
@@ -102,7 +105,9 @@ export const dataAfterCloseRule: CauseRule = (ctx, origin, facts) => {
     });
   }
   let summary: string;
-  if (goodbye)
+  if (ownGoodbye && !goodbye)
+    summary = `The ${sender} said goodbye (${ownSummary!.text}) and closed; what the ${peer} still sent${what} reached the closed socket, which reset: an ordinary end of connection.`;
+  else if (goodbye)
     summary = `The ${peer}'s last words${what || ` (${informedBytes} bytes)`} came after the ${sender}'s FIN, so the ${sender}'s closed socket answered with a reset: an ordinary end of connection.`;
   else if (answering !== null)
     summary = `The ${sender} closed the connection while the ${peer} was still answering its request (${answering}); the answer${crossing ? ', which crossed the FIN,' : ''} reached a closed socket, which reset. Harmless unless the ${sender} wanted that answer.`;
