@@ -122,7 +122,7 @@ export function explainResetGroup(
     .map((p) => ({
       cause: p.cause,
       confidence: round(p.confidence),
-      why: `less likely than ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
+      why: `${round(p.confidence) < round(chosen.confidence) ? 'less likely than' : 'as likely as'} ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
     }));
   const stated = new Set(chosen.evidence.map((e) => e.detail));
   const originEvidence = origin.votes

@@ -34,3 +34,14 @@ test('SMTP 521: the rejection is the cause, named in the summary; the client mus
   for (const a of f.alternatives)
     assert.ok(a.confidence < f.confidence, `a tie decided by rule order: ${a.why}`);
 });
+
+test('no verdict wins a tie by rule order', { skip }, async () => {
+  for (const path of [
+    'suricata-verify/tests/smtp-bdat-bad-tail-next-mail/input.pcap',
+    'suricata-verify/tests/tls/tls-fin-close-data-01/debug-s13.pcap',
+  ]) {
+    for (const f of await explainCorpus(path)) {
+      for (const a of f.alternatives) assert.ok(a.confidence < f.confidence, `${path} #${f.id}: ${a.why}`);
+    }
+  }
+});

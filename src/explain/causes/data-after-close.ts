@@ -115,9 +115,12 @@ export const dataAfterCloseRule: CauseRule = (ctx, origin, facts) => {
     summary = `The ${peer}'s data crossed the ${sender}'s FIN on the wire (sent before the FIN reached it), so the ${sender}'s closed socket answered with a reset.`;
   else
     summary = `The ${peer} kept sending after it had seen the ${sender} close the connection, so the ${sender}'s stack answered with a reset.`;
+  // The resetter closed right after its own error answer (an SMTP 5xx, an HTTP 4xx…): the error
+  // is why the connection ended, and app-error says so; this rule only names the mechanism.
+  const closedOnError = ownSummary?.error === true && ownMessage !== null && ownMessage.frame < fin.frame;
   return {
     cause: 'data-after-close',
-    confidence: benign ? 0.75 : 0.8,
+    confidence: (benign ? 0.75 : 0.8) - (closedOnError ? 0.1 : 0),
     severity: benign ? 'benign' : 'problem',
     evidence,
     summary,

@@ -20,9 +20,12 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
     (v) => v.signal === 'after-reset' || v.signal === 'vantage' || v.signal === 'crafted',
   );
   if (endedBefore(ctx) !== null && !strong) return null;
+  // Both sides had already sent FIN: a reset then cuts nothing live (rst-after-fin names the
+  // device), so an injection is the weaker reading unless the forgery is plain.
+  const closing = facts.senderFin !== null && facts.receiverFin !== null && !strong;
   return {
     cause: 'middlebox-injected',
-    confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0)),
+    confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0) - (closing ? 0.2 : 0)),
     severity: 'security',
     evidence: reasons.map((v) => ({
       signal: v.signal,
