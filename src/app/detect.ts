@@ -7,9 +7,10 @@
  *    complete request line with a version counts ("COPY …" can open a mail body).
  * 3. On a well-known port (SMB 139/445, SMTP, FTP 21, POP3 110, IMAP 143) that protocol's
  *    parser gets the payload.
- * 4. Elsewhere, text protocols are recognised by what only they say: a POP3 "+OK"/"-ERR", an
- *    IMAP "* OK" greeting or "tag COMMAND", an SMTP-only or FTP-only verb, a numbered reply
- *    that names SMTP or FTP.
+ * 4. Elsewhere, text protocols are recognised by what only they say: an IMAP "* OK" greeting or
+ *    "tag COMMAND", an SMTP-only, FTP-only or POP3-only verb, a numbered reply that names SMTP or
+ *    FTP. A "+OK"/"-ERR" status is POP3 only in a greeting that names POP3 or on a connection
+ *    already recognised as POP3 (`connectionProtocol`): Redis (RESP) answers "+OK" too.
  *
  * This module may throw only through a bug; index.ts guards the public entry point, the tests
  * call this one directly so that such a bug is seen.
@@ -59,7 +60,7 @@ function detect(d: Uint8Array, start: number, end: number, ctx: PayloadContext):
   if (FTP_PORTS.has(port)) return summarizeFtp(d, start, end, ctx.fromClient);
   if (POP3_PORTS.has(port)) return summarizePop3(d, start, end, ctx.fromClient);
   if (IMAP_PORTS.has(port)) return summarizeImap(d, start, end, ctx.fromClient);
-  return guessTextProtocol(d, start, end, ctx.fromClient);
+  return guessTextProtocol(d, start, end, ctx.fromClient, ctx.connectionProtocol);
 }
 
 /** Text protocols on ports that do not name them: only unambiguous content is taken. */
@@ -68,6 +69,7 @@ function guessTextProtocol(
   start: number,
   end: number,
   fromClient: boolean,
+  connectionProtocol: AppSummary['protocol'] | undefined,
 ): AppSummary | null {
   if (
     !isAlpha(d[start]) &&
@@ -78,7 +80,10 @@ function guessTextProtocol(
   ) {
     return null; // cheap exit for binary payloads
   }
-  if (isPop3Status(d, start, end)) return summarizePop3(d, start, end, fromClient);
+  if (isPop3Status(d, start, end)) {
+    const names = containsWord(d, start, lineStop(d, start, end), 'POP3');
+    return names || connectionProtocol === 'pop3' ? summarizePop3(d, start, end, fromClient) : null;
+  }
   if (isImapGreeting(d, start, end)) return summarizeImap(d, start, end, false);
   if (fromClient) {
     const verb = leadingVerb(d, start, end);

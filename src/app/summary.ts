@@ -30,6 +30,12 @@ export interface PayloadContext {
   serverPort: number;
   /** Direction of this payload. */
   fromClient: boolean;
+  /**
+   * The protocol other messages of the same connection were recognised as, when known: lets a
+   * bare status line that several protocols share ("+OK") be read as that protocol on a port
+   * that does not name it.
+   */
+  connectionProtocol?: AppProtocol;
 }
 
 /** Longest `text` a summary may have (characters, i.e. UTF-16 code units). */

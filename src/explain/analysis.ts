@@ -9,6 +9,7 @@ import { VantageIndex } from './multi/cross-check.ts';
 import type { FindingSource } from './multi/merge.ts';
 import { mergeAcrossCaptures } from './multi/merge.ts';
 import { findPatterns } from './patterns.ts';
+import { mergeRepeatedResets } from './repeated-resets.ts';
 import { SketchIndex, sketchOf } from './sketch.ts';
 
 export interface AnalysisOptions {
@@ -83,7 +84,9 @@ export class Analysis {
       this.pending[i] = undefined;
     }
     this.pending.length = 0;
-    let findings = this.findings;
+    // A reset repeated on a 4-tuple with nothing else is one finding (not when streaming: those
+    // findings are already out).
+    let findings = this.options.streaming ? this.findings : mergeRepeatedResets(this.findings);
     if (this.vantageIndex?.overlapping)
       findings = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
     const drafts = findPatterns(findings, this.sketches);
@@ -127,7 +130,7 @@ export class Analysis {
         this.emit(f);
       }
     }
-    const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs);
+    const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs, this.sketches.activity);
     if (failure !== null) this.emit(failure);
   }
 

@@ -26,3 +26,10 @@ export function isCopyOf(p: LoggedPacket, earlier: readonly LoggedPacket[]): boo
   }
   return false;
 }
+
+/** `packets` (in capture order) without the later copies of a packet: each packet once. */
+export function withoutCopies(packets: readonly LoggedPacket[]): LoggedPacket[] {
+  const kept: LoggedPacket[] = [];
+  for (const p of packets) if (!isCopyOf(p, kept)) kept.push(p);
+  return kept;
+}

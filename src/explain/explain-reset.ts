@@ -8,7 +8,7 @@ import type { Candidate } from './causes/index.ts';
 import { RESET_RULES } from './causes/index.ts';
 import type { ResetFacts } from './facts.ts';
 import { factsOf } from './facts.ts';
-import type { Alternative, Evidence, Finding, OriginVerdict } from './finding.ts';
+import type { Alternative, Evidence, Finding, OriginVerdict, PacketRef } from './finding.ts';
 import type { HostProfiles } from './host-profiles.ts';
 import { ladderOf } from './ladder.ts';
 import type { VantageIndex } from './multi/cross-check.ts';
@@ -18,6 +18,14 @@ import { buildResetContext } from './reset-context.ts';
 import type { SketchIndex } from './sketch.ts';
 import { tracebackOf } from './traceback.ts';
 import { vantageOf } from './vantage.ts';
+
+/** Causes whose rules judge a device-made reset themselves (severity included). */
+const DEVICE_CAUSES: ReadonlySet<string> = new Set([
+  'firewall-reject',
+  'middlebox-idle-timeout',
+  'middlebox-injected',
+  'out-of-window',
+]);
 
 /** Resets of one connection within this gap of each other form one finding (a burst). */
 const BURST_GAP = 1_000_000;
@@ -36,7 +44,8 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
     const prev = current[current.length - 1];
     if (
       prev !== undefined &&
-      (r.tsMicros - prev.tsMicros > BURST_GAP || revivedBetween(current[0], prev, r))
+      ((r.tsMicros - prev.tsMicros > BURST_GAP && !sameResetAgain(prev, r)) ||
+        revivedBetween(current[0], prev, r))
     ) {
       groups.push(current);
       current = [];
@@ -45,6 +54,16 @@ export function resetGroups(resets: readonly ResetRecord[]): ResetRecord[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** The same reset again (sender, flags, seq, ack) with nothing else between: a repeated reset
+ *  stays one finding however slowly it repeats. */
+function sameResetAgain(prev: ResetRecord, r: ResetRecord): boolean {
+  if (prev.fromClient !== r.fromClient || prev.flags !== r.flags || prev.seq !== r.seq || prev.ack !== r.ack)
+    return false;
+  return !r.history
+    .packets()
+    .some((p) => p.frame > prev.frame && p.frame < r.frame && (p.flags & TcpFlag.RST) === 0);
 }
 
 function revivedBetween(first: ResetRecord, prev: ResetRecord, next: ResetRecord): boolean {
@@ -103,14 +122,21 @@ export function explainResetGroup(
     .map((p) => ({
       cause: p.cause,
       confidence: round(p.confidence),
-      why: `less likely than ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
+      why: `${round(p.confidence) < round(chosen.confidence) ? 'less likely than' : 'as likely as'} ${chosen.cause} (${round(p.confidence)} vs ${round(chosen.confidence)}): ${p.evidence[0]?.detail ?? 'weaker evidence'}`,
     }));
   const stated = new Set(chosen.evidence.map((e) => e.detail));
   const originEvidence = origin.votes
     .filter((v) => v.signal !== 'address' && v.weight > 0 && !stated.has(v.detail))
     .map((v) => ({ signal: `origin:${v.signal}`, detail: `${v.origin}: ${v.detail}`, frames: v.frames }));
+  // An endpoint cause (rst-after-fin, app-abort…) told of a reset a device made is a device
+  // interfering; causes that weigh the device themselves keep their own severity.
   const severity =
-    origin.origin === 'middlebox' && chosen.severity === 'benign' ? 'security' : chosen.severity;
+    origin.origin === 'middlebox' &&
+    chosen.severity === 'benign' &&
+    !DEVICE_CAUSES.has(chosen.cause) &&
+    chosen.deviceAware !== true
+      ? 'security'
+      : chosen.severity;
   // What the other vantage points changed, compared with this capture alone (they may only
   // correct the origin or raise confidence, and the finding says so).
   let singleCapture: Finding['singleCapture'];
@@ -142,7 +168,13 @@ export function explainResetGroup(
     packets: [...group.map((g) => ({ capture: c.capture, frame: g.frame })), ...(cross?.elsewhere ?? [])],
     connection: connectionRef(c),
     time: secondsOf(ctx.r.tsMicros),
-    evidence: [...chosen.evidence, ...captureOrderEvidence(ctx), ...originEvidence, ...vantageEvidence],
+    evidence: [
+      ...chosen.evidence,
+      ...continuationEvidence(ctx),
+      ...captureOrderEvidence(ctx),
+      ...originEvidence,
+      ...vantageEvidence,
+    ].map((e) => ({ ...e, frames: uniqueFrames(e.frames) })),
     alternatives,
     traceback: tracebackOf(ctx, facts),
     ladder: ladderOf(
@@ -160,12 +192,47 @@ export function explainResetGroup(
     nextStep: chosen.nextStep,
   };
   if (singleCapture !== undefined) finding.singleCapture = singleCapture;
-  const app: Finding['app'] = {};
-  if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
-  if (ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
-  if (ctx.clientSummary?.error || ctx.serverSummary?.error) app.error = true;
+  const app = chosen.app ?? lastExchange(ctx);
   if (app.request !== undefined || app.response !== undefined) finding.app = app;
   return finding;
+}
+
+/**
+ * The last request and its answer — the server's last message only when it came after the
+ * request (an SMTP 354 before an unanswered end-of-DATA answers the DATA command, not it).
+ */
+function lastExchange(ctx: ResetContext): NonNullable<Finding['app']> {
+  const app: NonNullable<Finding['app']> = {};
+  const req = ctx.lastClientMessage;
+  const res = ctx.lastServerMessage;
+  const answers = res !== null && (req === null || res.frame > req.frame);
+  if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
+  if (answers && ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
+  if (ctx.clientSummary?.error || (answers && ctx.serverSummary?.error)) app.error = true;
+  return app;
+}
+
+/**
+ * The reset answers a later segment of the peer's last message, whose start is all the
+ * summary reads (the message log keeps each message's first bytes): say so rather than let
+ * the first line pass for what the reset answered.
+ */
+function continuationEvidence(ctx: ResetContext): Evidence[] {
+  const t = ctx.trigger;
+  if (t === null || t.len === 0 || ctx.triggerMatch === null) return [];
+  const m = t.fromClient ? ctx.lastClientMessage : ctx.lastServerMessage;
+  const s = t.fromClient ? ctx.clientSummary : ctx.serverSummary;
+  if (m === null || s === null || t.frame <= m.frame) return [];
+  return [
+    {
+      signal: 'app-context',
+      detail: `the reset answers frame ${t.frame} (${t.len} bytes), a later part of the ${t.fromClient ? 'client' : 'server'}'s message that began at frame ${m.frame} (${s.text}); only the start of a message is summarised`,
+      frames: [
+        { capture: ctx.c.capture, frame: m.frame },
+        { capture: ctx.c.capture, frame: t.frame },
+      ],
+    },
+  ];
 }
 
 /** Says so when the capture order was corrected (see capture-order.ts). */
@@ -201,6 +268,17 @@ export function connectionRef(c: Connection): Finding['connection'] {
   };
   if (c.roleSource !== 'syn') ref.rolesInferred = c.roleSource;
   return ref;
+}
+
+/** Each packet once, in the order given. */
+function uniqueFrames(frames: readonly PacketRef[]): PacketRef[] {
+  const seen = new Set<string>();
+  return frames.filter((f) => {
+    const k = `${f.capture}:${f.frame}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function round(x: number): number {

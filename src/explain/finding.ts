@@ -93,16 +93,20 @@ export interface Traceback {
   lastRequest: (PacketBrief & { bytes: number; acked: boolean; answered: boolean }) | null;
   /** The answer to it, if the application answered. */
   response: (PacketBrief & { bytes: number }) | null;
-  /** Seconds between the previous packet of the connection and the reset. */
+  /** Seconds between the previous packet of the connection and the reset (failures: from the
+   *  connection's last packet to the end of the capture, or to a gap in it). */
   idleBefore: number;
-  /** Seconds between the last non-reset packet and the reset. */
+  /** Seconds between the last non-reset packet and the reset (failures: the silence the
+   *  failure rests on, measured up to a gap in the capture). */
   silenceBefore: number;
   /** Bytes sent but not acknowledged, per direction, at the reset. */
   outstanding: { client: number; server: number };
-  /** Retransmissions of the most-retransmitted segment of the reset's sender or its peer. */
+  /** The segment still outstanding at the reset (the resetter's first, else its peer's) that a
+   *  retransmission timer resent: copies of one packet and fast repeats are not counted. */
   retransmission: {
     from: 'client' | 'server';
     seq: number;
+    /** Timer sends, the original first. */
     sends: number;
     /** Seconds between successive sends (the backoff). */
     intervals: number[];
@@ -121,7 +125,14 @@ export interface Finding {
   /** Reset findings: who sent the reset. */
   origin?: Origin;
   originDetail?: OriginVerdict;
+  /** Reset findings: their RST packets; failures: the packets that show the failure (the SYNs,
+   *  the retransmissions, the request and FIN); patterns: none (see `related`). */
   packets: PacketRef[];
+  /**
+   * Reset and failure findings: `ip:port` of each end. Pattern findings name hosts, since they
+   * span connections: `client` is a host address; `server` is `ip:port` (reconnect-loop), a host
+   * (scan) or `*` (reset-storm: any peer); repeated-reset keeps the 4-tuple's `ip:port` pair.
+   */
   connection: {
     client: string;
     server: string;
@@ -132,6 +143,7 @@ export interface Finding {
   time: number;
   evidence: Evidence[];
   alternatives: Alternative[];
+  /** Reset and failure findings (patterns have none). */
   traceback?: Traceback;
   /**
    * The connection's packets around the finding, in capture order (bounded: the handshake, the

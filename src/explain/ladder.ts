@@ -1,9 +1,9 @@
-import { summarizePayload } from '../app/index.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import { HEAD } from '../tcp/packet-log.ts';
 import type { Finding } from './finding.ts';
+import { summarizeMessage } from './message-summary.ts';
 import { packetBrief } from './packet-brief.ts';
 
 type Rung = NonNullable<Finding['ladder']>[number];
@@ -21,13 +21,7 @@ export function ladderOf(
 ): Rung[] {
   const starts = new Map<number, string>();
   for (const m of c.messages?.messages ?? []) {
-    const s =
-      m.bytes.length > 0
-        ? summarizePayload(m.bytes, 0, m.bytes.length, {
-            serverPort: c.server.port,
-            fromClient: m.fromClient,
-          })
-        : null;
+    const s = summarizeMessage(c, m);
     if (s !== null) starts.set(m.frame, s.text);
   }
   const seen = new Set<number>();

@@ -56,21 +56,34 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
     // A loop is what the client mostly gets from this service, attempts failing in a row: not a
     // few failures scattered among many good connections (a busy client with a 20 % error rate
     // has chance runs of three; that is an error rate, which the findings themselves show).
-    const failedPorts = new Map<number, number[]>();
+    const failedPorts = new Map<number, { time: number; f: Finding }[]>();
     for (const f of list) {
       const port = Number(f.connection.client.slice(f.connection.client.lastIndexOf(':') + 1));
       const times = failedPorts.get(port);
-      if (times === undefined) failedPorts.set(port, [f.time * 1e6]);
-      else times.push(f.time * 1e6);
+      if (times === undefined) failedPorts.set(port, [{ time: f.time * 1e6, f }]);
+      else times.push({ time: f.time * 1e6, f });
     }
-    const failed = conns.map(
-      (s) => failedPorts.get(s.clientPort)?.some((t) => t >= s.start - 1 && t <= s.end + 1) ?? false,
-    );
+    /** When each attempt failed (its earliest finding), null when it did not. */
+    const failures_ = conns.map((s) => {
+      const hits = (failedPorts.get(s.clientPort) ?? []).filter(
+        (x) => x.time >= s.start - 1 && x.time <= s.end + 1,
+      );
+      return hits.length === 0 ? null : hits.reduce((a, b) => (b.time < a.time ? b : a));
+    });
+    const failed = failures_.map((x) => x !== null);
     const failures = failed.filter(Boolean).length;
+    // A retry follows the failure of the attempt before it: connections opened in parallel and
+    // failing together (a browser opening six at once) are no loop, however fast.
     let longestRun = 0;
     let run = 0;
-    for (const f of failed) {
-      run = f ? run + 1 : 0;
+    for (let i = 0; i < conns.length; i++) {
+      const fail = failures_[i];
+      if (fail === null) {
+        run = 0;
+        continue;
+      }
+      const prev = i > 0 ? failures_[i - 1] : null;
+      run = prev !== null && run > 0 && conns[i].start >= prev.time ? run + 1 : 1;
       if (run > longestRun) longestRun = run;
     }
     if (conns.length > 0 && (longestRun < MIN_LOOP || failures * 2 < conns.length)) continue;
@@ -78,15 +91,21 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
     const requests = new Map<string, number>();
     for (const s of conns)
       if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
-    const sameRequest = [...requests.values()].some((n) => n >= MIN_LOOP);
+    const dominant = [...requests.entries()].sort((a, b) => b[1] - a[1])[0];
+    const sameRequest = dominant !== undefined && dominant[1] >= MIN_LOOP && dominant[1] * 2 >= conns.length;
     // The pace of the failed attempts themselves (a later good connection does not slow the loop).
     const attempts = conns.filter((_, i) => failed[i]);
     const span = attempts.length > 1 ? attempts[attempts.length - 1].start - attempts[0].start : 0;
     const interval = attempts.length > 1 ? span / (attempts.length - 1) : 0;
     if (interval > MAX_LOOP_INTERVAL) continue;
+    // Name the request only when the attempts really repeat it.
+    const repeatedIdx = sameRequest
+      ? conns.findIndex((s, i) => failed[i] && s.firstRequest === dominant[0])
+      : -1;
+    const request = repeatedIdx >= 0 ? failures_[repeatedIdx]?.f.app?.request : undefined;
+    const distinctRequests = requests.size;
     const causes = countBy(list.map((f) => f.cause));
     const main = [...causes.entries()].sort((a, b) => b[1] - a[1])[0][0];
-    const request = list.find((f) => f.app?.request)?.app?.request;
     drafts.push({
       members: list,
       finding: {
@@ -101,14 +120,20 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
         evidence: [
           {
             signal: 'reconnects',
-            detail: `${distinctConnections.size} connections from ${client} to ${server} ended in ${[...causes.entries()].map(([c, n]) => `${c} ×${n}`).join(', ')}, one every ${seconds(interval)} on average${sameRequest ? ', each opening with the same request' : ''}${request ? ` (${request})` : ''}`,
+            detail: `${distinctConnections.size} connections from ${client} to ${server} ended in ${[...causes.entries()].map(([c, n]) => `${c} ×${n}`).join(', ')}, one every ${seconds(interval)} on average, each opened after the previous one failed${sameRequest ? `, each opening with the same request${request ? ` (${request})` : ''}` : distinctRequests > 1 ? `, with ${distinctRequests} different first requests` : ''}`,
             frames: list.slice(0, 10).flatMap((f) => f.packets.slice(0, 1)),
           },
         ],
         alternatives: [],
-        summary: `${client} keeps reconnecting to ${server} (${distinctConnections.size} times, every ${seconds(interval)})${request ? ` with the same ${request}` : ''}, and ${everyAttempt ? 'every attempt ends' : `${failures} of its ${conns.length} attempts end (up to ${longestRun} in a row)`} in ${main}.`,
+        summary: `${client} keeps reconnecting to ${server} (${distinctConnections.size} times, every ${seconds(interval)})${sameRequest && request ? ` with the same ${request}` : ''}, and ${everyAttempt ? 'every attempt ends' : `${failures} of its ${conns.length} attempts end (up to ${longestRun} in a row)`} in ${main}.`,
         nextStep: `Fix the first failure (see the ${main} findings) — the client retries it in a loop; also check the client's retry back-off.`,
-        details: { count: distinctConnections.size, interval: interval / 1e6, sameRequest, mainCause: main },
+        details: {
+          count: distinctConnections.size,
+          interval: interval / 1e6,
+          sameRequest,
+          distinctRequests,
+          mainCause: main,
+        },
       },
     });
   }
@@ -126,6 +151,9 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
     if (list.length < 5) continue;
     const times = list.map((f) => f.time).sort((a, b) => a - b);
     const span = times[times.length - 1] - times[0];
+    // What the packets show of the other side: refusals, or nothing at all.
+    const resetter = list[0].origin === 'server' ? 'server' : 'client';
+    const answered = list.some((f) => (f.ladder ?? []).some((r) => r.from !== resetter));
     drafts.push({
       members: list,
       finding: {
@@ -145,9 +173,12 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
           },
         ],
         alternatives: [],
-        summary: `The same reset on ${list[0].connection.client} ↔ ${list[0].connection.server} repeats ${list.length} times: something retries a connection the other side keeps refusing.`,
-        nextStep:
-          'Find the process that keeps sending on this 4-tuple (it never opens a new connection) and why the peer has no state for it.',
+        summary: answered
+          ? `The same reset on ${list[0].connection.client} ↔ ${list[0].connection.server} repeats ${list.length} times: something keeps sending on a connection the other side keeps refusing.`
+          : `The same reset on ${list[0].connection.client} ↔ ${list[0].connection.server} repeats ${list.length} times, and the other side never sent a packet.`,
+        nextStep: answered
+          ? 'Find the process that keeps sending on this 4-tuple (it never opens a new connection) and why the peer has no state for it.'
+          : `Find what on the ${resetter} side sends these resets; nothing on the capture answers them.`,
         details: { count: list.length, span },
       },
     });

@@ -1,5 +1,4 @@
 import type { AppSummary } from '../app/index.ts';
-import { summarizePayload } from '../app/index.ts';
 import { formatAddress, formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
@@ -7,8 +6,11 @@ import type { Endpoint } from '../tcp/endpoint.ts';
 import type { MessageStart } from '../tcp/message-log.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
+import { withoutCopies } from './capture-copies.ts';
 import { sentBeforeReset } from './capture-order.ts';
 import type { HostProfiles } from './host-profiles.ts';
+import { keepAliveFrames } from './keep-alive.ts';
+import { summarizeMessage } from './message-summary.ts';
 import type { SketchIndex } from './sketch.ts';
 import type { Vantage } from './vantage.ts';
 
@@ -78,11 +80,14 @@ export function buildResetContext(
   const after = last.after.filter((p) => !groupFrames.has(p.frame) && !reordered.includes(p));
   const sender = c.endpoint(r.fromClient);
   const receiver = c.endpoint(!r.fromClient);
-  const { trigger, match } = findTrigger(r, before);
+  const rtt = c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin;
+  const { trigger, match } = findTrigger(r, before, rtt);
   const messages = c.messages?.messages ?? [];
   const sentBefore = new Set(reordered.map((p) => p.frame));
-  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore);
-  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore);
+  // A keep-alive probe's byte is no message (keep-alive.ts).
+  const probes = keepAliveFrames(withoutCopies(before));
+  const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore, probes);
+  const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore, probes);
   const ctx: ResetContext = {
     c,
     group,
@@ -99,21 +104,16 @@ export function buildResetContext(
     reordered,
     trigger,
     triggerMatch: match,
-    rtt: c.handshakeRtt >= 0 ? c.handshakeRtt : c.rttMin,
+    rtt,
     hosts,
     sketches,
     vantage,
     lastClientMessage,
     lastServerMessage,
-    clientSummary: summarize(lastClientMessage, c.server.port),
-    serverSummary: summarize(lastServerMessage, c.server.port),
+    clientSummary: summarizeMessage(c, lastClientMessage),
+    serverSummary: summarizeMessage(c, lastServerMessage),
   };
   return ctx;
-}
-
-function summarize(m: MessageStart | null, serverPort: number): AppSummary | null {
-  if (m === null || m.bytes.length === 0) return null;
-  return summarizePayload(m.bytes, 0, m.bytes.length, { serverPort, fromClient: m.fromClient });
 }
 
 function lastMessageBefore(
@@ -122,9 +122,11 @@ function lastMessageBefore(
   ts: number,
   frame: number,
   sentBefore: ReadonlySet<number>,
+  probes: ReadonlySet<number>,
 ): MessageStart | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
+    if (m.totalLength <= 1 && probes.has(m.frame)) continue;
     if (m.fromClient === fromClient && (m.frame < frame || m.tsMicros < ts || sentBefore.has(m.frame)))
       return m;
   }
@@ -134,12 +136,19 @@ function lastMessageBefore(
 /**
  * Which packet the reset answers. A stack answering a segment it has no place for sends (RFC 9293
  * §3.10.7.1): for a segment with ACK, a RST whose seq equals that ACK; for one without, a RST/ACK
- * acknowledging seq + length. Failing an exact match, the last packet from the other side.
+ * acknowledging seq + length. The bare RST's exact copy of an ACK is specific; an RST/ACK's ack
+ * is only its sender's rcv.nxt, which any abort of the socket carries — it names the peer's last
+ * segment as the trigger only when the reset came soon enough to be its answer (sooner than the
+ * wait app-timeout calls a timeout). Failing both, the last packet from the other side, under
+ * the same condition: a reset seconds after anything is unsolicited, and answers nothing.
  */
 function findTrigger(
   r: ResetRecord,
   before: LoggedPacket[],
+  rtt: number,
 ): { trigger: LoggedPacket | null; match: ResetContext['triggerMatch'] } {
+  const answerWindow = Math.max(1_000_000, 20 * (rtt > 0 ? rtt : 0));
+  const soon = (p: LoggedPacket) => r.tsMicros - p.tsMicros < answerWindow;
   let lastFromPeer: LoggedPacket | null = null;
   for (let i = before.length - 1; i >= 0; i--) {
     const p = before[i];
@@ -147,14 +156,14 @@ function findTrigger(
     if (lastFromPeer === null) lastFromPeer = p;
     const segLen = p.len + ((p.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((p.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
     if ((r.flags & TcpFlag.ACK) !== 0 && r.ack === (p.seq + segLen) >>> 0 && segLen > 0) {
-      return { trigger: p, match: 'seq-matches' };
+      return soon(p) ? { trigger: p, match: 'seq-matches' } : { trigger: null, match: null };
     }
     if ((r.flags & TcpFlag.ACK) === 0 && (p.flags & TcpFlag.ACK) !== 0 && r.seq === p.ack) {
       return { trigger: p, match: 'ack-matches' };
     }
     if (i < before.length - 8) break; // answers come right after what they answer
   }
-  return lastFromPeer !== null
+  return lastFromPeer !== null && soon(lastFromPeer)
     ? { trigger: lastFromPeer, match: 'last-from-peer' }
     : { trigger: null, match: null };
 }

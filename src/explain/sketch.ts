@@ -1,5 +1,6 @@
 import { formatAddress } from '../decode/address.ts';
 import type { Connection } from '../tcp/connection.ts';
+import { CaptureActivity } from './activity.ts';
 
 /**
  * A few numbers kept for every connection after it ends, so rules that look across connections
@@ -103,6 +104,8 @@ function fingerprint(bytes: Uint8Array): string {
 /** Sketches indexed for the lookups cause rules make. */
 export class SketchIndex {
   readonly all: ConnectionSketch[] = [];
+  /** When each capture was recording (for silences that span a gap in the capture). */
+  readonly activity = new CaptureActivity();
   private readonly byHostPair = new Map<string, ConnectionSketch[]>();
   /** Most 4-tuples carry one connection: the sketch itself then, an array only on reuse. */
   private readonly byTuple = new Map<string, ConnectionSketch | ConnectionSketch[]>();
@@ -117,6 +120,7 @@ export class SketchIndex {
     s.client = this.host(s.client);
     s.server = this.host(s.server);
     this.all.push(s);
+    this.activity.add(s.capture, s.start, s.end);
     push(this.byHostPair, `${s.capture}|${s.client}|${s.server}`, s);
     const tuple = `${s.capture}|${s.client}|${s.clientPort}|${s.server}|${s.serverPort}`;
     const onTuple = this.byTuple.get(tuple);

@@ -1,9 +1,10 @@
 import { secondsOf } from '../capture/record.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
-import { seqDiff, seqGeq } from '../tcp/seq.ts';
+import { seqGeq } from '../tcp/seq.ts';
 import type { ResetFacts } from './facts.ts';
 import type { PacketBrief, Traceback } from './finding.ts';
+import { outstandingAt } from './outstanding.ts';
 import { packetBrief } from './packet-brief.ts';
 import type { ResetContext } from './reset-context.ts';
 
@@ -62,44 +63,18 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
     }
   }
 
-  const outstanding = (fromClient: boolean): number => {
-    const ep = c.endpoint(fromClient);
-    const peer = c.endpoint(!fromClient);
-    // At the reset: the sender's next seq against what the peer had acknowledged (from the history).
-    let next = -1;
-    let acked = -1;
-    for (const p of ctx.before) {
-      const end = (p.seq + p.len + ((p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0)) >>> 0;
-      if (p.fromClient === fromClient && (p.flags & TcpFlag.RST) === 0) {
-        if (next < 0 || seqDiff(end, next) > 0) next = end;
-      } else if (
-        p.fromClient !== fromClient &&
-        (p.flags & TcpFlag.ACK) !== 0 &&
-        (p.flags & TcpFlag.RST) === 0
-      ) {
-        if (acked < 0 || seqDiff(p.ack, acked) > 0) acked = p.ack;
-      }
-    }
-    if (next < 0 || acked < 0 || ep.isn < 0 || peer.isn < 0)
-      return next >= 0 && acked >= 0 ? Math.max(0, seqDiff(next, acked)) : 0;
-    return Math.max(0, seqDiff(next, acked));
-  };
-
+  // The segment still outstanding at the reset (the resetter's first, as the cause rules read
+  // it), with the sends a retransmission timer made: the same segment the evidence names.
   let retransmission: Traceback['retransmission'] = null;
-  const log = c.retransmissions;
-  if (log !== null) {
-    const relevant = log.segments
-      .filter((s) => s.times[0] <= ctx.r.tsMicros)
-      .sort((a, b) => b.sends - a.sends || b.times[b.times.length - 1] - a.times[a.times.length - 1])[0];
-    if (relevant !== undefined && relevant.sends > 1) {
-      retransmission = {
-        from: relevant.fromClient ? 'client' : 'server',
-        seq: relevant.seq,
-        sends: relevant.sends,
-        intervals: relevant.times.slice(1).map((t, i) => Math.round((t - relevant.times[i]) / 1000) / 1000),
-        acked: relevant.acked,
-      };
-    }
+  const stalled = facts.senderStalled ?? facts.receiverStalled;
+  if (stalled !== null) {
+    retransmission = {
+      from: stalled.fromClient ? 'client' : 'server',
+      seq: stalled.seq,
+      sends: stalled.times.length,
+      intervals: stalled.gaps.map((d) => Math.round(d / 1000) / 1000),
+      acked: stalled.ackedBy !== null,
+    };
   }
 
   return {
@@ -111,7 +86,7 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
     response,
     idleBefore: ctx.r.idleBefore / 1e6,
     silenceBefore: facts.silence / 1e6,
-    outstanding: { client: outstanding(true), server: outstanding(false) },
+    outstanding: { client: outstandingAt(ctx, true).bytes, server: outstandingAt(ctx, false).bytes },
     retransmission,
     connectionState: ctx.r.stateBefore,
   };

@@ -68,21 +68,28 @@ export function explainText(
     .map((s) => paint(sevStyle[s], `${s} ${bySeverity.get(s)}`))
     .join('  ');
   if (sevLine) lines.push(`  severity: ${sevLine}`);
-  const byCause = new Map<string, { n: number; severity: Severity }>();
+  // Each cause with its count by severity (a cause can be benign mostly and a problem once).
+  const byCause = new Map<string, { n: number; severity: Severity; by: Map<Severity, number> }>();
   for (const f of findings) {
-    const e = byCause.get(f.cause);
-    if (e === undefined) byCause.set(f.cause, { n: 1, severity: f.severity });
-    else {
-      e.n++;
-      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[e.severity]) e.severity = f.severity;
+    let e = byCause.get(f.cause);
+    if (e === undefined) {
+      e = { n: 0, severity: f.severity, by: new Map() };
+      byCause.set(f.cause, e);
     }
+    e.n++;
+    e.by.set(f.severity, (e.by.get(f.severity) ?? 0) + 1);
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[e.severity]) e.severity = f.severity;
   }
   const causes = [...byCause.entries()].sort(
     (a, b) => SEVERITY_RANK[b[1].severity] - SEVERITY_RANK[a[1].severity] || b[1].n - a[1].n,
   );
   for (const [cause, e] of causes) {
+    const breakdown = [...e.by.entries()]
+      .sort((a, b) => SEVERITY_RANK[b[0]] - SEVERITY_RANK[a[0]])
+      .map(([sev, n]) => paint(sevStyle[sev], e.by.size > 1 ? `${sev} ${n}` : sev))
+      .join(', ');
     lines.push(
-      `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${e.severity}`,
+      `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${breakdown}`,
     );
   }
   for (const p of paths.slice(0, 6)) {

@@ -35,8 +35,16 @@ describe('POP3 (RFC 1939)', () => {
     assert.equal(ok?.error, false);
   });
 
-  it('is recognised on another port by its status indicator', () => {
-    assert.equal(summarize(ascii('-ERR [AUTH] Authentication failed.\r\n'), server(1110))?.error, true);
-    assert.equal(summarize(ascii('+OKAY\r\n'), server(1110)), null);
+  it('is recognised on another port only by a greeting that names it or by the connection', () => {
+    // Redis answers "+OK" too (zeek/redis/almost-resp.pcap frame 9): a bare status is not POP3.
+    assert.equal(summarize(ascii('+OK\r\n'), server(6379)), null);
+    assert.equal(summarize(ascii('-ERR [AUTH] Authentication failed.\r\n'), server(1110)), null);
+    assert.equal(
+      summarize(ascii('+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n'), server(1110))?.protocol,
+      'pop3',
+    );
+    const onPop3 = { ...server(1110), connectionProtocol: 'pop3' as const };
+    assert.equal(summarize(ascii('-ERR [AUTH] Authentication failed.\r\n'), onPop3)?.error, true);
+    assert.equal(summarize(ascii('+OKAY\r\n'), onPop3), null);
   });
 });

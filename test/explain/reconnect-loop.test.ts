@@ -70,3 +70,12 @@ test('three failures in a row, but most attempts succeed: not a loop', async () 
   const mix = ['ok', 'ok', 'ok', 'refused', 'refused', 'refused', 'ok', 'ok', 'ok', 'ok'] as const;
   assert.equal(await loops(write('mostly-ok', [...mix], 1_000_000)), 0);
 });
+
+test('five connections opened in parallel and refused together: no loop (a retry follows a failure)', async () => {
+  // Each SYN 20 µs after the previous; each refusal 50 µs after its SYN, so later SYNs leave
+  // before the earlier attempts fail.
+  assert.equal(
+    await loops(write('parallel', ['refused', 'refused', 'refused', 'refused', 'refused'], 20)),
+    0,
+  );
+});

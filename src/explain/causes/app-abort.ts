@@ -29,9 +29,24 @@ export const appAbortRule: CauseRule = (ctx, origin, facts) => {
       : 0;
   const harmful = outstandingRequest || unacked > 0;
   const quiet = facts.lastPacket !== null && facts.silence < 1_000_000;
+  // The peer's last message still unanswered: an unread request (or a greeting the resetter never
+  // answered) makes close-with-unread-data as likely; a response to the resetter's own request is
+  // a finished exchange. Without a summary, the client's messages are requests and the server's
+  // answer the client's, unless the client had said nothing yet.
+  const peerSummary = ctx.fromClient ? ctx.serverSummary : ctx.clientSummary;
+  const peerIsRequest =
+    peerSummary !== null
+      ? peerSummary.direction === 'request' || facts.lastSenderData === null
+      : !ctx.fromClient || facts.lastSenderData === null;
+  const peerRequestPending = facts.receiverDataUnanswered && peerIsRequest;
+  // The peer had begun a graceful close: rst-after-fin tells it better.
+  const peerClosed = facts.receiverFin !== null;
+  // Everything asked was answered and acknowledged, then the connection sat idle: what a server,
+  // proxy or pool does to an idle keep-alive connection.
+  const idleClose = !harmful && !peerRequestPending && facts.silence >= 1_000_000;
   return {
     cause: 'app-abort',
-    confidence: facts.receiverDataUnanswered ? 0.45 : 0.7,
+    confidence: peerRequestPending ? 0.45 : peerClosed ? 0.55 : 0.7,
     severity: harmful ? 'problem' : 'benign',
     evidence: [
       {
@@ -58,7 +73,9 @@ export const appAbortRule: CauseRule = (ctx, origin, facts) => {
           ]
         : []),
     ],
-    summary: `The ${sender} ${ctx.senderAddress}'s application ended the connection with a reset instead of a normal close (linger 0, a crash, or pool recycling).`,
+    summary: idleClose
+      ? `The ${sender} ${ctx.senderAddress} closed the connection with a reset after ${seconds(facts.silence)} of idle time, every exchange finished: an idle connection closed abortively (a keep-alive timeout with linger 0, or pool recycling).`
+      : `The ${sender} ${ctx.senderAddress}'s application ended the connection with a reset instead of a normal close (linger 0, a crash, or pool recycling).`,
     nextStep: outstandingRequest
       ? `Ask why the application on ${ctx.senderAddress} aborted with its own request outstanding (crash logs, timeouts configured in the client library).`
       : unacked > 0

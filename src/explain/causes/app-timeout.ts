@@ -22,6 +22,11 @@ export const appTimeoutRule: CauseRule = (ctx, origin, facts) => {
   const peer = role(!ctx.fromClient);
   const msg = ctx.fromClient ? ctx.lastClientMessage : ctx.lastServerMessage;
   const summary = ctx.fromClient ? ctx.clientSummary : ctx.serverSummary;
+  // Only a request waits for an answer: a server's response (HTTP/1.1 200 OK) that the client
+  // merely acknowledged is a finished exchange, and a server closing it later closes an idle
+  // connection. Without a summary, requests are the client's.
+  const request = summary !== null ? summary.direction === 'request' : ctx.fromClient;
+  if (!request) return null;
   const what = summary ? summary.text : `${msg?.totalLength ?? req.len} bytes`;
   return {
     cause: 'app-timeout',

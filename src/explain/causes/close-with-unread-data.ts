@@ -1,4 +1,6 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
+import { isGoodbye } from '../goodbye.ts';
+import type { ResetContext } from '../reset-context.ts';
 import type { CauseRule } from './rule.ts';
 import { byEndpoint, frames, role, seconds } from './rule.ts';
 
@@ -14,6 +16,10 @@ export const closeWithUnreadDataRule: CauseRule = (ctx, origin, facts) => {
   if ((r.flags & TcpFlag.ACK) === 0) return null;
   if (r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq) return null;
   const data = facts.lastReceiverData!;
+  // The peer had finished: its last data was followed by its own FIN (an LDAP unbind, a TLS
+  // close_notify, an SSH disconnect, then FIN). Nothing it waits for was lost; the reset only
+  // ends a connection both sides were done with (rst-after-fin says so).
+  if (facts.receiverFin !== null && facts.receiverFin.frame >= data.frame && !awaitsAnswer(ctx)) return null;
   const delay = r.tsMicros - data.tsMicros;
   // A long wait suggests the requester's timeout (app-timeout), not an unread buffer.
   if (delay > 5_000_000 && !ctx.fromClient) return null;
@@ -39,3 +45,21 @@ export const closeWithUnreadDataRule: CauseRule = (ctx, origin, facts) => {
     nextStep: `Look at the application on ${ctx.senderAddress}: it closes connections with unread input (an error path, a protocol mismatch, or a request it refuses without reading).`,
   };
 };
+
+/**
+ * Whether the peer's last message is a request that expects an answer even though the peer
+ * half-closed after it (an HTTP/1.0-style request then FIN): a recognised plaintext request that
+ * is no goodbye. Unrecognised messages followed by FIN are read as closing words, and so is TLS
+ * data: TLS has no half-close (RFC 8446 §6.1), a FIN after it ends the session.
+ */
+function awaitsAnswer(ctx: ResetContext): boolean {
+  const summary = ctx.fromClient ? ctx.serverSummary : ctx.clientSummary;
+  const message = ctx.fromClient ? ctx.lastServerMessage : ctx.lastClientMessage;
+  return (
+    summary !== null &&
+    summary.protocol !== 'tls' &&
+    summary.direction === 'request' &&
+    !summary.error &&
+    !isGoodbye(summary, message)
+  );
+}

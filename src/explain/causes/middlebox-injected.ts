@@ -1,3 +1,4 @@
+import { endedBefore } from '../connection-end.ts';
 import type { CauseRule } from './rule.ts';
 import { frames } from './rule.ts';
 
@@ -13,9 +14,18 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
   if (handshake && ctx.after.length === 0) return null;
   const reasons = origin.votes.filter((v) => v.origin === 'middlebox');
   const idle = facts.idleBeforeTrigger > 5_000_000;
+  // Long after the hosts had ended the connection a device's reset attacks nothing: it is a
+  // device clearing its state (middlebox-idle-timeout says so) unless the forgery is plain.
+  const strong = reasons.some(
+    (v) => v.signal === 'after-reset' || v.signal === 'vantage' || v.signal === 'crafted',
+  );
+  if (endedBefore(ctx) !== null && !strong) return null;
+  // Both sides had already sent FIN: a reset then cuts nothing live (rst-after-fin names the
+  // device), so an injection is the weaker reading unless the forgery is plain.
+  const closing = facts.senderFin !== null && facts.receiverFin !== null && !strong;
   return {
     cause: 'middlebox-injected',
-    confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0)),
+    confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0) - (closing ? 0.2 : 0)),
     severity: 'security',
     evidence: reasons.map((v) => ({
       signal: v.signal,

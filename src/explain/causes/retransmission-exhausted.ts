@@ -2,36 +2,32 @@ import type { CauseRule } from './rule.ts';
 import { byEndpoint, frames, role, seconds } from './rule.ts';
 
 /**
- * The sender retransmitted one segment again and again without an acknowledgement, then gave up
- * with a reset. Windows does this after 5 retransmissions (TcpMaxDataRetransmissions); Linux
- * gives up silently (see the failure `retransmission-timeout`). The path or the peer dropped the
- * segment or its ACKs.
+ * The sender's retransmission timer resent one segment again and again without an
+ * acknowledgement reaching it, then the sender gave up with a reset. Windows does this after 5
+ * retransmissions (TcpMaxDataRetransmissions); Linux gives up silently (see the failure
+ * `retransmission-timeout`). The path or the peer dropped the segment or its ACKs.
+ *
+ * Only a segment still outstanding at the reset counts, resent at a timer's pace — copies of one
+ * packet, fast retransmissions and a handshake SYN long since answered do not (stalled-segment.ts).
  */
-export const retransmissionExhaustedRule: CauseRule = (ctx, origin) => {
+export const retransmissionExhaustedRule: CauseRule = (ctx, origin, facts) => {
   if (!byEndpoint(ctx, origin)) return null;
-  const log = ctx.c.retransmissions;
-  if (log === null) return null;
-  // Segments the peer acknowledged but the sender kept sending count too: the ACKs were lost on
-  // the way back (seen from the peer's side of the path as spurious retransmissions).
-  const worst = log.segments
-    .filter((s) => s.fromClient === ctx.fromClient && s.times[0] <= ctx.r.tsMicros)
-    .sort((a, b) => b.sends - a.sends)[0];
-  if (worst === undefined || worst.sends < 3) return null;
-  const intervals = worst.times.slice(1).map((t, i) => t - worst.times[i]);
-  const backoff = intervals.length >= 2 && intervals.every((d, i) => i === 0 || d >= intervals[i - 1] * 1.5);
+  const s = facts.senderStalled;
+  if (s === null || s.times.length < 3) return null;
   const sender = role(ctx.fromClient);
   const peer = role(!ctx.fromClient);
-  const rexmits = worst.sends - 1;
-  const ackLost = worst.acked;
+  const rexmits = s.times.length - 1;
+  const ackLost = s.ackedBy !== null;
+  const waited = ctx.r.tsMicros - s.times[s.times.length - 1];
   return {
     cause: 'retransmission-exhausted',
-    confidence: Math.min(0.95, 0.6 + 0.07 * rexmits + (backoff ? 0.1 : 0)),
+    confidence: Math.min(0.95, 0.6 + 0.07 * rexmits + (s.backoff ? 0.1 : 0)),
     severity: 'problem',
     evidence: [
       {
         signal: 'retransmissions',
-        detail: `the ${sender}'s segment at seq ${worst.seq} (${worst.len} bytes) was sent ${worst.sends} times${ackLost ? ` although the ${peer} acknowledged it: its ACKs never reached the ${sender}` : ' without an ACK'}${backoff ? ', with exponential backoff' : ''} (gaps ${intervals.map((d) => seconds(d)).join(', ')}), then the ${sender} reset`,
-        frames: frames(ctx, ...worst.frames.slice(0, 8), ctx.r.frame),
+        detail: `the ${sender}'s segment at seq ${s.seq} (${s.len} bytes) was sent ${s.times.length} times${ackLost ? `, ${s.times.filter((t) => t > s.ackedBy!.tsMicros).length} of them after the ${peer} acknowledged it (frame ${s.ackedBy!.frame}): its ACKs never reached the ${sender}` : ' without an ACK'}${s.backoff ? ', with exponential backoff' : ''} (gaps ${s.gaps.map((d) => seconds(d)).join(', ')}${s.ignored > 0 ? `; ${s.ignored} closer repeats not counted` : ''}); ${seconds(waited)} after the last one the ${sender} reset`,
+        frames: frames(ctx, ...s.frames.slice(0, 8), s.ackedBy?.frame, ctx.r.frame),
       },
     ],
     summary: ackLost

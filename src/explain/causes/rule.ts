@@ -15,6 +15,12 @@ export interface Candidate {
   evidence: Evidence[];
   summary: string;
   nextStep: string;
+  /** The rule weighed a device-made reset itself: its severity stands even for origin middlebox
+   *  (otherwise a benign endpoint cause told of a forged reset becomes `security`). */
+  deviceAware?: boolean;
+  /** The application exchange the finding is about, when it is not simply the last one (an
+   *  app-error names the request the error answered). */
+  app?: { request?: string; response?: string; error?: boolean };
 }
 
 export type CauseRule = (ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts) => Candidate | null;
@@ -29,7 +35,12 @@ export function frames(
   ...numbers: (number | null | undefined)[]
 ): { capture: number; frame: number }[] {
   const out: { capture: number; frame: number }[] = [];
-  for (const n of numbers) if (typeof n === 'number' && n > 0) out.push({ capture: ctx.c.capture, frame: n });
+  const seen = new Set<number>();
+  for (const n of numbers) {
+    if (typeof n !== 'number' || n <= 0 || seen.has(n)) continue;
+    seen.add(n);
+    out.push({ capture: ctx.c.capture, frame: n });
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
+import { seqDiff, seqGt } from '../../tcp/seq.ts';
 import type { CauseRule } from './rule.ts';
 import { byEndpoint, frames, role, seconds } from './rule.ts';
 
@@ -23,26 +24,42 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   const t = ctx.trigger!;
   const sender = role(ctx.fromClient);
   const peer = role(!ctx.fromClient);
-  const peerReset = ctx.before.findLast(
-    (p) =>
-      p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.RST) !== 0 && r.tsMicros - p.tsMicros < 5_000_000,
-  );
-  if (peerReset !== undefined) {
+  // Any earlier reset on the connection — either side's, however long ago — already destroyed
+  // the state this stack lacks: its reply is an echo of that reset, not a state loss.
+  const earlier = ctx.before.findLast((p) => (p.flags & TcpFlag.RST) !== 0 && p.frame < t.frame);
+  if (earlier !== undefined) {
+    const by = role(earlier.fromClient);
+    const own = earlier.fromClient === ctx.fromClient;
+    const ago = seconds(t.tsMicros - earlier.tsMicros);
     return {
       cause: 'unknown-connection',
       confidence: 0.85,
       severity: 'benign',
       evidence: [
         {
-          signal: 'after-peer-reset',
-          detail: `the ${peer} reset the connection at frame ${peerReset.frame}; the ${sender}'s stack, which no longer had it, answered the ${peer}'s later segment (frame ${t.frame}) with a bare RST whose seq is that segment's ACK`,
-          frames: frames(ctx, peerReset.frame, t.frame, r.frame),
+          signal: own ? 'after-own-reset' : 'after-peer-reset',
+          detail: `the ${by} had reset the connection at frame ${earlier.frame}; ${ago} later the ${peer}'s segment (frame ${t.frame}) reached the ${sender}'s stack, which no longer had the connection and answered with a bare RST whose seq is that segment's ACK`,
+          frames: frames(ctx, earlier.frame, t.frame, r.frame),
         },
       ],
-      summary: `An echo of the ${peer}'s reset at frame ${peerReset.frame}: the ${sender} answered a ${peer} segment that reached it after that reset had already ended the connection.`,
-      nextStep: `Nothing to do for this reset; the ${peer}'s reset at frame ${peerReset.frame} has its own finding, which says why the connection ended.`,
+      summary: own
+        ? `The ${sender} had already reset this connection itself (frame ${earlier.frame}); the ${peer}'s later segment got the stateless reply a closed connection gets.`
+        : `An echo of the ${peer}'s reset at frame ${earlier.frame}: the ${sender} answered a ${peer} segment that came ${ago} after that reset had already ended the connection.`,
+      nextStep: `Nothing to do for this reset; the reset at frame ${earlier.frame} has its own finding, which says why the connection ended${own ? '' : ` (and the ${peer} sending on a connection it had reset is worth a look only if it keeps doing so)`}.`,
     };
   }
+  // The trigger acknowledges data of the resetter the capture never showed: it sent more than we
+  // see (often its own close), so a lost state is only one reading among others.
+  let senderEnd = -1;
+  for (const p of ctx.before) {
+    if (p.fromClient !== ctx.fromClient || (p.flags & TcpFlag.RST) !== 0) continue;
+    const end = (p.seq + p.len + ((p.flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0 ? 1 : 0)) >>> 0;
+    if (senderEnd < 0 || seqGt(end, senderEnd)) senderEnd = end;
+  }
+  const unseen =
+    senderEnd >= 0 && (t.flags & TcpFlag.ACK) !== 0 && seqGt(t.ack, senderEnd)
+      ? seqDiff(t.ack, senderEnd)
+      : 0;
   const idle = facts.idleBeforeTrigger;
   const senderSilent =
     facts.lastSenderData === null || t.tsMicros - facts.lastSenderData.tsMicros > 5_000_000;
@@ -50,6 +67,7 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
   if (idle > 30_000_000) confidence += 0.2;
   if (r.senderNextSeq >= 0 && r.seq !== r.senderNextSeq) confidence += 0.1;
   if (r.ipId === 0) confidence += 0.05;
+  if (unseen > 0) confidence = Math.min(confidence, 0.4);
   return {
     cause: 'unknown-connection',
     confidence: Math.min(confidence, 0.9),
@@ -60,6 +78,15 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
         detail: `bare RST with seq = the ACK of frame ${t.frame} (${t.len > 0 ? `${t.len} bytes of data` : 'a segment'}): the ${sender}'s stack had no connection for it`,
         frames: frames(ctx, t.frame, r.frame),
       },
+      ...(unseen > 0
+        ? [
+            {
+              signal: 'unseen-data',
+              detail: `frame ${t.frame} acknowledges ${unseen} bytes of the ${sender}'s that the capture never showed: the ${sender} sent more than is seen here (perhaps its own close), so lost state is uncertain`,
+              frames: frames(ctx, t.frame),
+            },
+          ]
+        : []),
       ...(idle > 1_000_000
         ? [
             {

@@ -1,4 +1,5 @@
 import { TcpFlag } from '../../decode/packet-view.ts';
+import type { ResetRecord } from '../../tcp/reset-record.ts';
 import { seqDiff } from '../../tcp/seq.ts';
 import type { ResetContext } from '../reset-context.ts';
 import type { OriginVote } from './vote.ts';
@@ -32,16 +33,23 @@ export function sequenceScorer(ctx: ResetContext): OriginVote[] {
       frames: [ref(ctx, ctx.trigger.frame), ref(ctx, r.frame)],
     });
   }
-  // Several resets from one side with different sequence numbers: spraying to hit the window.
+  // Several resets from one side with different sequence numbers: spraying to hit the window —
+  // unless each number is one the host itself had reason to use: its next sequence number, or
+  // the ACK of a segment it was answering (a closed socket replies to every segment that
+  // reaches it, RFC 9293 §3.10.7.1, each reset copying that segment's ACK).
   const same = ctx.group.filter((g) => g.fromClient === ctx.fromClient);
   const distinct = new Set(same.map((g) => g.seq));
-  if (distinct.size >= 3 || (distinct.size === 2 && !same.some((g) => g.seq === r.senderNextSeq))) {
+  const plausible = [...distinct].every((seq) => hostCouldUse(ctx, same, seq));
+  if (
+    !plausible &&
+    (distinct.size >= 3 || (distinct.size === 2 && !same.some((g) => g.seq === r.senderNextSeq)))
+  ) {
     const spread = Math.max(...same.map((g) => Math.abs(seqDiff(g.seq, r.seq))));
     votes.push({
       origin: 'middlebox',
       weight: 1.5,
       signal: 'seq-spray',
-      detail: `${same.length} resets from the ${role} with ${distinct.size} different sequence numbers (spread ${spread})`,
+      detail: `${same.length} resets from the ${role} with ${distinct.size} different sequence numbers (spread ${spread}), not all of them the ${role}'s own next sequence number or an ACK it had received`,
       frames: same.map((g) => ref(ctx, g.frame)),
     });
   }
@@ -56,4 +64,24 @@ export function sequenceScorer(ctx: ResetContext): OriginVote[] {
     });
   }
   return votes;
+}
+
+/** Whether `seq` is the sender's own next sequence number at one of its resets, or an ACK the
+ *  peer sent (seen in the history, or inside the range of the peer's ACKs where the bounded
+ *  history has a gap). */
+function hostCouldUse(ctx: ResetContext, resets: readonly ResetRecord[], seq: number): boolean {
+  if (resets.some((g) => g.senderNextSeq === seq)) return true;
+  const last = resets[resets.length - 1];
+  const seen = [...ctx.before, ...last.history.packets(), ...ctx.after].filter(
+    (p) => p.fromClient !== ctx.fromClient && (p.flags & TcpFlag.ACK) !== 0 && (p.flags & TcpFlag.RST) === 0,
+  );
+  if (seen.some((p) => p.ack === seq)) return true;
+  if (!last.history.hasGap || seen.length === 0) return false;
+  let lo = seen[0].ack;
+  let hi = seen[0].ack;
+  for (const p of seen) {
+    if (seqDiff(p.ack, lo) < 0) lo = p.ack;
+    if (seqDiff(p.ack, hi) > 0) hi = p.ack;
+  }
+  return seqDiff(seq, lo) >= 0 && seqDiff(hi, seq) >= 0;
 }

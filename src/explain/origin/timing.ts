@@ -1,3 +1,4 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
 import type { ResetContext } from '../reset-context.ts';
 import type { OriginVote } from './vote.ts';
 import { ref } from './vote.ts';
@@ -13,7 +14,18 @@ export function timingScorer(ctx: ResetContext): OriginVote[] {
   const receiverIsLocal =
     (ctx.vantage === 'client' && !ctx.fromClient) || (ctx.vantage === 'server' && ctx.fromClient);
   if (!receiverIsLocal) return [];
-  const delay = ctx.r.tsMicros - t.tsMicros;
+  // A burst of segments carrying the same ACK (data, then a FIN) draws the same stateless reset;
+  // it may answer the first of them, sent moments before the trigger: judge against that one.
+  let first = t;
+  if (ctx.triggerMatch === 'ack-matches') {
+    for (let i = ctx.before.indexOf(t) - 1; i >= 0; i--) {
+      const q = ctx.before[i];
+      if (q.fromClient === ctx.fromClient) continue;
+      if ((q.flags & TcpFlag.RST) !== 0 || q.ack !== t.ack || first.tsMicros - q.tsMicros > ctx.rtt) break;
+      first = q;
+    }
+  }
+  const delay = ctx.r.tsMicros - first.tsMicros;
   if (delay < 0) return [];
   const role = ctx.fromClient ? 'client' : 'server';
   if (delay < ctx.rtt * 0.5 && ctx.rtt - delay > 1000) {
@@ -22,8 +34,8 @@ export function timingScorer(ctx: ResetContext): OriginVote[] {
         origin: 'middlebox',
         weight: 3,
         signal: 'timing',
-        detail: `answered frame ${t.frame} after ${(delay / 1000).toFixed(2)} ms, but the ${role} is ${(ctx.rtt / 1000).toFixed(2)} ms away (round trip)`,
-        frames: [ref(ctx, t.frame), ref(ctx, ctx.r.frame)],
+        detail: `answered frame ${first.frame} after ${(delay / 1000).toFixed(2)} ms, but the ${role} is ${(ctx.rtt / 1000).toFixed(2)} ms away (round trip)`,
+        frames: [ref(ctx, first.frame), ref(ctx, ctx.r.frame)],
       },
     ];
   }
@@ -33,8 +45,8 @@ export function timingScorer(ctx: ResetContext): OriginVote[] {
         origin: role,
         weight: 0.5,
         signal: 'timing',
-        detail: `arrived ${(delay / 1000).toFixed(2)} ms after frame ${t.frame}, consistent with the ${(ctx.rtt / 1000).toFixed(2)} ms round trip`,
-        frames: [ref(ctx, t.frame), ref(ctx, ctx.r.frame)],
+        detail: `arrived ${(delay / 1000).toFixed(2)} ms after frame ${first.frame}, consistent with the ${(ctx.rtt / 1000).toFixed(2)} ms round trip`,
+        frames: [ref(ctx, first.frame), ref(ctx, ctx.r.frame)],
       },
     ];
   }
