@@ -54,6 +54,39 @@ for (const id of SCENARIOS) {
       assert.equal(v.finding?.origin, expectedOrigin(v.expected!.sender), `${where}: origin`);
       assert.equal(v.finding?.cause, v.expected!.cause, `${where}: cause`);
     }
+    // Where the reset was forged on the path, the capture next to the host it names proves it:
+    // the vantage evidence is there and the origin is surer than any one capture makes it.
+    const ABSENCE: Record<string, RegExp> = {
+      'firewall-reject':
+        /capture [23] \(server side\), nearer the server, recorded other traffic between these hosts around then but never saw this connection/,
+      'firewall-idle-timeout':
+        /absent from capture [23] \(server side\), which lies nearer the server, was recording then/,
+      'injected-both': /absent from capture [23] \(server side\)/,
+    };
+    const pattern = ABSENCE[id];
+    if (pattern !== undefined) {
+      const forged = joint.resets.filter((v) => v.expected?.sender === 'router');
+      assert.ok(forged.length > 0);
+      for (const v of forged) {
+        const f = v.finding!;
+        const texts = [
+          ...f.evidence.map((e) => e.detail),
+          ...(f.originDetail?.votes ?? []).map((x) => x.detail),
+        ];
+        assert.ok(
+          texts.some((t) => pattern.test(t)),
+          `${id}: no vantage evidence in ${JSON.stringify(texts)}`,
+        );
+        const alone = await runExplain([join(dir, `${id}-${v.vantage}.pcap`)]);
+        const single = alone.findings.find(
+          (x) => x.kind === 'reset' && x.packets.some((p) => p.frame === v.frame),
+        );
+        assert.ok(
+          (f.originDetail?.confidence ?? 0) > (single?.originDetail?.confidence ?? 1),
+          `${id}/${v.vantage}: origin confidence ${f.originDetail?.confidence} not above ${single?.originDetail?.confidence} alone`,
+        );
+      }
+    }
   });
 }
 
