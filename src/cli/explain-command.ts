@@ -45,6 +45,7 @@ export async function runExplain(
   options: {
     onFinding?: (f: Finding) => void;
     streaming?: boolean;
+    /** Declared positions by index of the path (`--at`); every vantage point of a file gets its file's. */
     declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
     onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
   } = {},
@@ -55,10 +56,12 @@ export async function runExplain(
   summaries: CaptureSummary[];
   problemsExit: number;
 }> {
+  // By capture index, filled as captures start (a pcapng file may hold several).
+  const declaredByCapture = new Map<number, DeclaredVantage>();
   const analysis = new Analysis({
     streaming: options.streaming,
     onFinding: options.onFinding,
-    declaredVantages: options.declaredVantages,
+    declaredVantages: declaredByCapture,
   });
   // Packet trails (for path loss and the multi-capture ladder) as soon as there is more than one
   // capture — several files, or several vantage points in one pcapng file.
@@ -70,6 +73,8 @@ export async function runExplain(
     splitVantagePoints: true,
     onProgress: options.onProgress,
     onCaptureStart(capture, _path, file) {
+      const role = options.declaredVantages?.get(file);
+      if (role !== undefined) declaredByCapture.set(capture, role);
       if (capture > 0) trails.enabled = true;
       analysis.captureStarted(capture);
       trackers.start(capture, file);

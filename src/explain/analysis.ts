@@ -11,6 +11,7 @@ import { mergeAcrossCaptures } from './multi/merge.ts';
 import type { PacketTrail } from './multi/packet-trail.ts';
 import { trailOf } from './multi/packet-trail.ts';
 import { findPatterns } from './patterns.ts';
+import type { ConnectionSketch } from './sketch.ts';
 import { SketchIndex, sketchOf } from './sketch.ts';
 
 export interface AnalysisOptions {
@@ -41,8 +42,8 @@ export class Analysis {
   /** First and last timestamp of each capture (µs), for "was that capture recording then". */
   private readonly spans = new Map<number, { first: number; last: number }>();
   private readonly sources = new Map<Finding, FindingSource>();
-  /** Packet trails of ended connections (several captures only), by "capture|connection id". */
-  private readonly trails = new Map<string, PacketTrail>();
+  /** Packet trails of ended connections (several captures only), by their sketch. */
+  private readonly trails = new Map<ConnectionSketch, PacketTrail>();
   private vantageIndex: VantageIndex | null = null;
   private captureCount = 0;
   private streaming: boolean;
@@ -66,11 +67,12 @@ export class Analysis {
     if (c.capture + 1 > this.captureCount) this.captureCount = c.capture + 1;
     this.hosts.add(c.capture, c.client);
     this.hosts.add(c.capture, c.server);
-    this.sketches.add(sketchOf(c));
+    const sketch = sketchOf(c);
+    this.sketches.add(sketch);
     const trail = trailOf(c);
     if (trail !== null) {
       trail.compact();
-      this.trails.set(`${c.capture}|${c.id}`, trail);
+      this.trails.set(sketch, trail);
     }
     const end = this.captureEnd.get(c.capture) ?? 0;
     if (c.lastTs > end) this.captureEnd.set(c.capture, c.lastTs);

@@ -63,6 +63,9 @@ export interface PointInfo {
 }
 
 const EMPTY_PLAN: SplitPlan = { separate: new Set() };
+/** Vantage points one file may hold: every pair of points is compared later, and a hostile file
+ *  can declare 65536 interfaces. Interfaces beyond stay with the file's own capture. */
+export const MAX_POINTS_PER_FILE = 32;
 /** A connection is identified across interfaces by its SYN's ISN and ports; a few thousand
  *  connections per interface are plenty to see whether two interfaces share traffic. */
 const MAX_SYNS_PER_INTERFACE = 50_000;
@@ -123,7 +126,7 @@ export async function planSplit(path: string): Promise<SplitPlan> {
     return EMPTY_PLAN;
   }
   const separate = new Set<string>();
-  const keys = [...syns.keys()];
+  const keys = [...syns.keys()].slice(0, MAX_POINTS_PER_FILE);
   for (let i = 0; i < keys.length; i++) {
     for (let j = i + 1; j < keys.length; j++) {
       const a = syns.get(keys[i])!;
@@ -166,9 +169,11 @@ export class PointSplitter {
       this.section = i.section;
       this.byInterface = []; // interface ids restart in each section (pcapng spec 4.1)
     }
+    const full = this.points.length >= MAX_POINTS_PER_FILE;
     const mark = parseVantageMark(i.comment);
     const own = this.plan.separate.has(`${i.section}/${i.id}`);
-    const group = mark !== null ? `mark:${mark.capture}` : own ? `if:${i.section}/${i.id}` : 'file';
+    let group = mark !== null ? `mark:${mark.capture}` : own ? `if:${i.section}/${i.id}` : 'file';
+    if (full && !this.byGroup.has(group)) group = 'file';
     let point = this.byGroup.get(group);
     if (point === undefined) {
       point = this.add({

@@ -75,3 +75,44 @@ test('--ndjson on one file holding two vantage points waits for the correlation'
   assert.equal(lines[0].cause, 'middlebox-injected');
   assert.equal(lines[0].packets.length, 2);
 });
+
+test('a hostile file declaring hundreds of marked interfaces stays bounded', async () => {
+  const { PcapngWriter } = await import('../../src/capture/pcap-writer.ts');
+  const { readCapture } = await import('../../src/capture/read-capture.ts');
+  const { MAX_POINTS_PER_FILE, vantageMark } = await import('../../src/pipeline/vantage-points.ts');
+  const frames: Buffer[] = [];
+  await readCapture(lab('injected-both', 'client'), 0, (r) => {
+    frames.push(Buffer.from(r.data.subarray(r.offset, r.offset + r.capturedLength)));
+  });
+  const writer = new PcapngWriter();
+  writer.startSection();
+  for (let i = 0; i < 300; i++)
+    writer.addInterface({
+      linkType: 1,
+      name: `if${i}`,
+      comment: vantageMark(i, `\u001b[31mx${i}`, 'client'),
+    });
+  frames.forEach((f, k) => {
+    writer.writePacket(k % 300, 1_795_318_232_000_000 + k, f);
+  });
+  const file = join(dir, 'hostile-points.pcapng');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, writer.toBuffer());
+  const { captures } = await runExplain([file]);
+  assert.ok(captures.length <= MAX_POINTS_PER_FILE + 1, `${captures.length} captures`);
+});
+
+test('--at positions follow the file when an earlier file holds several vantage points', async () => {
+  const file = join(dir, 'client-side.pcapng');
+  await interleaveAsInterfaces([lab('injected-both', 'client'), lab('injected-both', 'router-c')], file, [
+    'client',
+    'router-c',
+  ]);
+  // The second path is capture 2: its declared position must land there, not on capture 1.
+  const { captures } = await runExplain([file, lab('injected-both', 'server')], {
+    declaredVantages: new Map([[1, 'middle']]),
+  });
+  assert.equal(captures.length, 3);
+  assert.equal(captures[2].vantage, 'between');
+  assert.equal(captures[1].vantage, 'client');
+});

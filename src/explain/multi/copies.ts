@@ -12,9 +12,24 @@ export const UNMATCHED = -1;
 /** The bytes arrived, cut or merged differently (TSO at the sender, GRO or a proxy on the way). */
 export const RESEGMENTED = -2;
 
-function key(t: PacketTrail, i: number, withIpId: boolean): string {
-  const lf = (t.fromClient(i) ? 1 : 0) * 2 ** 25 + t.flags(i) * 65536 + t.len(i);
-  return withIpId ? `${t.seq(i)}:${t.ack(i)}:${lf}:${t.ipId(i)}` : `${t.seq(i)}:${t.ack(i)}:${lf}`;
+/** A numeric hash of the fields (no string per packet); equal fields give equal keys, and
+ *  candidates are checked field by field (`same`), so a collision costs nothing but time. */
+function key(t: PacketTrail, i: number, withIpId: boolean): number {
+  const lf = ((t.fromClient(i) ? 1 : 0) << 25) | (t.flags(i) << 16) | t.len(i);
+  const h = Math.imul(t.seq(i) ^ Math.imul(t.ack(i), 0x9e3779b1), 0x85ebca6b) ^ lf;
+  const low = withIpId ? (t.ipId(i) + 1) & 0x1ffff : 0;
+  return (h >>> 0) * 131072 + low;
+}
+
+function same(a: PacketTrail, i: number, b: PacketTrail, j: number, withIpId: boolean): boolean {
+  return (
+    a.seq(i) === b.seq(j) &&
+    a.ack(i) === b.ack(j) &&
+    a.len(i) === b.len(j) &&
+    a.flags(i) === b.flags(j) &&
+    a.fromClient(i) === b.fromClient(j) &&
+    (!withIpId || a.ipId(i) === b.ipId(j))
+  );
 }
 
 /**
@@ -33,7 +48,7 @@ export function matchCopies(
   const ofA = new Int32Array(a.count).fill(UNMATCHED);
   const usedB = new Uint8Array(b.count);
   for (const withIpId of [true, false]) {
-    const inA = new Map<string, number[]>();
+    const inA = new Map<number, number[]>();
     for (let i = 0; i < a.count; i++) {
       if (ofA[i] !== UNMATCHED) continue;
       const k = key(a, i, withIpId);
@@ -50,7 +65,7 @@ export function matchCopies(
       let best = -1;
       let bestT = -Infinity;
       for (const i of list) {
-        if (ofA[i] !== UNMATCHED) continue;
+        if (ofA[i] !== UNMATCHED || !same(a, i, b, j, withIpId)) continue;
         const t = aToB(a.ts(i));
         if (t <= tb + slack && t > bestT) {
           best = i;
@@ -95,7 +110,7 @@ export function matchCopies(
  */
 export function uniqueCopies(a: PacketTrail, b: PacketTrail): [number, number][] {
   const count = (t: PacketTrail) => {
-    const m = new Map<string, number>();
+    const m = new Map<number, number>();
     for (let i = 0; i < t.count; i++) {
       const k = key(t, i, true);
       m.set(k, m.has(k) ? -1 : i);
@@ -108,7 +123,7 @@ export function uniqueCopies(a: PacketTrail, b: PacketTrail): [number, number][]
   for (const [k, i] of inA) {
     if (i < 0) continue;
     const j = inB.get(k);
-    if (j !== undefined && j >= 0) pairs.push([i, j]);
+    if (j !== undefined && j >= 0 && same(a, i, b, j, true)) pairs.push([i, j]);
   }
   return pairs;
 }

@@ -103,18 +103,27 @@ export function packetGroups(
   }
   for (const c of absent) carries.set(c, [true, true]);
   const everywhere = [...captures, ...absent];
+  // Path order from each direction's sender, and each capture's place in it (by capture index).
+  const orders = [false, true].map((fromClient) => {
+    const order = ctx.order.fromSender(fromClient, everywhere);
+    const position: number[] = [];
+    order.forEach((c, i) => {
+      position[c] = i;
+    });
+    return { order, position };
+  });
   const groups: PacketGroup[] = [];
   for (const copies of byRoot.values()) {
     const first = copies[0];
     const fromClient = ctx.trails.get(first.capture)!.fromClient(first.index);
-    const pathOrder = ctx.order.fromSender(fromClient, everywhere);
-    const position = new Map(pathOrder.map((c, i) => [c, i]));
-    copies.sort((x, y) => position.get(x.capture)! - position.get(y.capture)! || x.index - y.index);
+    const { order: pathOrder, position } = orders[fromClient ? 1 : 0];
+    if (copies.length > 1)
+      copies.sort((x, y) => position[x.capture] - position[y.capture] || x.index - y.index);
     const lead = copies[0];
     const tRef = ctx.toReference(ctx.trails.get(lead.capture)!.ts(lead.index), lead.capture);
     let lostBetween: PacketGroup['lostBetween'] = null;
     const last = copies[copies.length - 1].capture;
-    for (let i = position.get(last)! + 1; i < pathOrder.length; i++) {
+    for (let i = position[last] + 1; i < pathOrder.length; i++) {
       const next = pathOrder[i];
       const dir = carries.get(next)!;
       if (!(fromClient ? dir[0] : dir[1]) || !ctx.covers(next, tRef)) continue;

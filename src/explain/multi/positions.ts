@@ -128,3 +128,38 @@ export class PathOrder {
     return fromClient ? list : list.reverse();
   }
 }
+
+/**
+ * Where a capture sits, by majority over the connections it shares: next to the client (the
+ * client's packets arrive with an initial TTL, the server's decremented), next to the server, or
+ * between; one L2 segment everywhere (same TTLs) is told apart by the handshake gap.
+ */
+export function majorityVantage(
+  capture: number,
+  matches: readonly ConnectionMatch[],
+): 'client' | 'server' | 'between' | 'unknown' {
+  let client = 0;
+  let server = 0;
+  let between = 0;
+  for (const m of matches) {
+    const s = m.byCapture.get(capture);
+    if (s === undefined) continue;
+    const ch = s.clientTtl >= 0 ? hopsFromTtl(s.clientTtl) : -1;
+    const sh = s.serverTtl >= 0 ? hopsFromTtl(s.serverTtl) : -1;
+    if (ch === 0 && sh > 0) client++;
+    else if (sh === 0 && ch > 0) server++;
+    else if (ch > 0 && sh > 0) between++;
+    else {
+      // Same TTLs everywhere (one L2 segment): the handshake gap says which end is near.
+      const others = [...m.byCapture.values()].filter((o) => o !== s && o.synTs >= 0 && o.synAckTs >= 0);
+      if (s.synTs < 0 || s.synAckTs < 0 || others.length === 0) continue;
+      const gap = s.synAckTs - s.synTs;
+      if (others.every((o) => gap >= o.synAckTs - o.synTs)) client++;
+      else if (others.every((o) => gap <= o.synAckTs - o.synTs)) server++;
+      else between++;
+    }
+  }
+  const best = Math.max(client, server, between);
+  if (best === 0) return 'unknown';
+  return best === client ? 'client' : best === server ? 'server' : 'between';
+}
