@@ -43,8 +43,9 @@ export class VantageIndex {
   readonly matches: ConnectionMatch[];
   readonly captures: CaptureVantage[];
   readonly order: PathOrder;
-  private readonly byConnection = new Map<string, ConnectionMatch>();
-  private readonly sketchByConnection = new Map<string, ConnectionSketch>();
+  /** By capture, then connection id. */
+  private readonly byConnection = new Map<number, Map<number, ConnectionMatch>>();
+  private readonly sketchByConnection = new Map<number, Map<number, ConnectionSketch>>();
   private readonly clocks: (CaptureClock | null)[];
   private readonly trails: ReadonlyMap<ConnectionSketch, PacketTrail>;
   private readonly spans: ReadonlyMap<number, { first: number; last: number }>;
@@ -70,10 +71,10 @@ export class VantageIndex {
     this.trails = input.trails ?? new Map();
     this.spans = input.spans ?? new Map();
     this.matches = matchConnections(input.sketches);
-    for (const s of input.sketches) this.sketchByConnection.set(`${s.capture}|${s.id}`, s);
+    for (const s of input.sketches) perCapture(this.sketchByConnection, s.capture).set(s.id, s);
     for (const m of this.matches) {
       for (const s of m.byCapture.values()) {
-        this.byConnection.set(`${s.capture}|${s.id}`, m);
+        perCapture(this.byConnection, s.capture).set(s.id, m);
         for (const o of m.byCapture.values()) {
           if (o === s) continue;
           const k = `${s.capture}|${o.capture}`;
@@ -165,11 +166,11 @@ export class VantageIndex {
   }
 
   matchOf(capture: number, connectionId: number): ConnectionMatch | undefined {
-    return this.byConnection.get(`${capture}|${connectionId}`);
+    return this.byConnection.get(capture)?.get(connectionId);
   }
 
   sketchOf(capture: number, connectionId: number): ConnectionSketch | undefined {
-    return this.sketchByConnection.get(`${capture}|${connectionId}`);
+    return this.sketchByConnection.get(capture)?.get(connectionId);
   }
 
   trailOf(s: ConnectionSketch): PacketTrail | null {
@@ -289,6 +290,15 @@ export class VantageIndex {
       nearerTo(fromClient, here, there) ?? this.order.nearerSide(fromClient, here.capture, there.capture)
     );
   }
+}
+
+function perCapture<V>(m: Map<number, Map<number, V>>, capture: number): Map<number, V> {
+  let inner = m.get(capture);
+  if (inner === undefined) {
+    inner = new Map();
+    m.set(capture, inner);
+  }
+  return inner;
 }
 
 function endpoint(host: string, port: number): string {

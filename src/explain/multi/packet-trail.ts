@@ -27,8 +27,12 @@ const IPID = 7; // ipId + 1 (0: none)
 const MAX_PACKETS = 8192;
 const INITIAL = 16;
 
+const EMPTY = new Uint32Array(0);
+
 export class PacketTrail {
-  private words: Uint32Array = new Uint32Array(INITIAL * WORDS);
+  /** Carved from Node's shared buffer pool while small (no ArrayBuffer per connection, which
+   *  costs more than the rest of its bookkeeping); `compact` gives it an array of its own. */
+  private words: Uint32Array = EMPTY;
   count = 0;
   /** Packets were not recorded (per-connection cap or run budget): the trail is incomplete. */
   truncated = false;
@@ -40,7 +44,9 @@ export class PacketTrail {
     }
     const base = this.count * WORDS;
     if (base >= this.words.length) {
-      const next = new Uint32Array(Math.min(this.words.length * 2, MAX_PACKETS * WORDS));
+      const words = Math.min(Math.max(this.words.length * 2, INITIAL * WORDS), MAX_PACKETS * WORDS);
+      const bytes = Buffer.allocUnsafe(words * 4);
+      const next = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
       next.set(this.words);
       this.words = next;
     }
@@ -59,9 +65,10 @@ export class PacketTrail {
     return true;
   }
 
-  /** Drops the unused tail of the array once the connection has ended. */
+  /** Once the connection has ended: an exact-size array of its own (a trail kept to the end of
+   *  the run must not pin a shared pool chunk, and the unused tail goes). */
   compact(): void {
-    if (this.words.length > this.count * WORDS) this.words = this.words.slice(0, this.count * WORDS);
+    this.words = this.words.slice(0, this.count * WORDS);
   }
 
   ts(i: number): number {
