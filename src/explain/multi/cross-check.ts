@@ -69,7 +69,18 @@ export class VantageIndex {
     const declared: ReadonlyMap<number, DeclaredVantage> = input.declared ?? new Map();
     this.declared = new Map([...declared].map(([capture, role]) => [capture, RANK[role]]));
     this.trails = input.trails ?? new Map();
-    this.spans = input.spans ?? new Map();
+    // When the caller did not say when each capture was recording, its connections do.
+    const spans = new Map(input.spans ?? []);
+    for (const sk of input.sketches) {
+      if (input.spans?.has(sk.capture)) continue;
+      const span = spans.get(sk.capture);
+      if (span === undefined) spans.set(sk.capture, { first: sk.start, last: sk.end });
+      else {
+        if (sk.start < span.first) span.first = sk.start;
+        if (sk.end > span.last) span.last = sk.end;
+      }
+    }
+    this.spans = spans;
     this.matches = matchConnections(input.sketches);
     for (const s of input.sketches) perCapture(this.sketchByConnection, s.capture).set(s.id, s);
     for (const m of this.matches) {
