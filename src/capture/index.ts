@@ -25,5 +25,11 @@ export {
   type ReadCaptureOptions,
   readCapture,
 } from './read-capture.ts';
-export type { CaptureProblem, CaptureRecord, CaptureSummary, RecordHandler } from './record.ts';
+export type {
+  CaptureInterface,
+  CaptureProblem,
+  CaptureRecord,
+  CaptureSummary,
+  RecordHandler,
+} from './record.ts';
 export { TimestampScale, TSRESOL_MICRO, TSRESOL_NANO } from './timestamp.ts';

@@ -212,6 +212,10 @@ export interface PcapngInterfaceOptions {
   tsoffset?: number;
   /** if_name. */
   name?: string;
+  /** if_description. */
+  description?: string;
+  /** opt_comment. */
+  comment?: string;
 }
 
 interface WriterInterface {
@@ -220,7 +224,9 @@ interface WriterInterface {
   tsoffset: number;
 }
 
+const OPT_COMMENT = 1;
 const OPT_IF_NAME = 2;
+const OPT_IF_DESCRIPTION = 3;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 const OPT_SHB_USERAPPL = 4;
@@ -275,8 +281,11 @@ export class PcapngWriter {
       tsoffset: options.tsoffset ?? 0,
     };
     const name = options.name === undefined ? null : Buffer.from(options.name, 'utf8');
+    const description = options.description === undefined ? null : Buffer.from(options.description, 'utf8');
+    const comment = options.comment === undefined ? null : Buffer.from(options.comment, 'utf8');
     let optionsLength = 0;
-    if (name !== null) optionsLength += 4 + pad4(name.length);
+    for (const text of [comment, name, description])
+      if (text !== null) optionsLength += 4 + pad4(text.length);
     if (iface.tsresol !== TSRESOL_MICRO) optionsLength += 4 + 4;
     if (iface.tsoffset !== 0) optionsLength += 4 + 8;
     if (optionsLength > 0) optionsLength += 4;
@@ -286,7 +295,9 @@ export class PcapngWriter {
     this.out.u16(options.linkType, le);
     this.out.u16(0, le);
     this.out.u32(iface.snaplen, le);
+    if (comment !== null) this.option(OPT_COMMENT, comment);
     if (name !== null) this.option(OPT_IF_NAME, name);
+    if (description !== null) this.option(OPT_IF_DESCRIPTION, description);
     if (iface.tsresol !== TSRESOL_MICRO) this.option(OPT_IF_TSRESOL, Uint8Array.of(iface.tsresol));
     if (iface.tsoffset !== 0) {
       const value = Buffer.alloc(8);

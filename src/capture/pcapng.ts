@@ -29,6 +29,9 @@ export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 /** IDB option codes (pcapng spec 4.2). */
 const OPT_ENDOFOPT = 0;
+const OPT_COMMENT = 1;
+const OPT_IF_NAME = 2;
+const OPT_IF_DESCRIPTION = 3;
 const OPT_IF_TSRESOL = 9;
 const OPT_IF_TSOFFSET = 14;
 
@@ -231,6 +234,11 @@ export class PcapngParser implements FormatParser {
     const snaplen = u32(buf, pos + 12, le);
     let tsresol = TSRESOL_MICRO;
     let tsoffset = 0;
+    // Texts only when someone listens: most readers never need them.
+    const texts = this.sink.onInterface !== null;
+    let name: string | null = null;
+    let description: string | null = null;
+    let comment: string | null = null;
     const optionsEnd = pos + length - 4;
     let o = pos + 16;
     while (o + 4 <= optionsEnd) {
@@ -246,6 +254,10 @@ export class PcapngParser implements FormatParser {
         break;
       }
       if (code === OPT_IF_TSRESOL && size >= 1) tsresol = buf[o + 4];
+      else if (texts && code === OPT_IF_NAME) name = buf.toString('utf8', o + 4, o + 4 + size);
+      else if (texts && code === OPT_IF_DESCRIPTION) description = buf.toString('utf8', o + 4, o + 4 + size);
+      else if (texts && code === OPT_COMMENT && comment === null)
+        comment = buf.toString('utf8', o + 4, o + 4 + size);
       else if (code === OPT_IF_TSOFFSET && size >= 8) {
         tsoffset = Number(le ? buf.readBigInt64LE(o + 4) : buf.readBigInt64BE(o + 4));
       }
@@ -255,7 +267,10 @@ export class PcapngParser implements FormatParser {
     // The file's precision is the finest of its interfaces (µs when there is no IDB at all).
     if (!this.sawInterface || scale.precision > this.tsPrecision) this.tsPrecision = scale.precision;
     this.sawInterface = true;
+    const id = this.interfaces.length;
     this.addInterface(offset, { linkType, snaplen, scale });
+    if (texts && id < MAX_INTERFACES_PER_SECTION)
+      this.sink.onInterface!({ section: this.sections, id, linkType, name, description, comment });
   }
 
   private addInterface(offset: number, iface: PcapngInterface | null): void {

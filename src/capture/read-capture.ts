@@ -24,7 +24,7 @@ import { type FormatParser, MAX_RECORD_BYTES } from './format-parser.ts';
 import { PcapParser, pcapVariantOf } from './pcap.ts';
 import { BlockType, PcapngParser } from './pcapng.ts';
 import { hexBytes, ProblemLog } from './problems.ts';
-import type { CaptureSummary, RecordHandler } from './record.ts';
+import type { CaptureInterface, CaptureSummary, RecordHandler } from './record.ts';
 import { RecordSink } from './record-sink.ts';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -44,6 +44,8 @@ export interface ReadCaptureOptions {
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   /** Stream read when path is '-' (default process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /** Called for each pcapng Interface Description Block, before the packets that refer to it. */
+  onInterface?: (iface: CaptureInterface) => void;
 }
 
 /** The input could not be read at all (or failed while being read): not a content problem. */
@@ -123,7 +125,7 @@ export async function readCapture(
   options: ReadCaptureOptions = {},
 ): Promise<CaptureSummary> {
   const problems = new ProblemLog(path);
-  const sink = new RecordSink(capture, onRecord, problems);
+  const sink = new RecordSink(capture, onRecord, problems, options.onInterface ?? null);
   const summary: CaptureSummary = {
     capture,
     path,

@@ -1,5 +1,5 @@
 import type { ProblemLog } from './problems.ts';
-import type { CaptureRecord, RecordHandler } from './record.ts';
+import type { CaptureInterface, CaptureRecord, RecordHandler } from './record.ts';
 
 /**
  * Where a format parser puts its frames: owns the one reused CaptureRecord, numbers frames and
@@ -15,12 +15,20 @@ export class RecordSink {
   frames = 0;
   /** Frames actually passed to the handler (a malformed packet block gets a number but no call). */
   delivered = 0;
+  /** Told of every interface the file declares (pcapng), before any of its packets. */
+  readonly onInterface: ((iface: CaptureInterface) => void) | null;
   private readonly onRecord: RecordHandler;
   private lastLinkType = -1;
 
-  constructor(capture: number, onRecord: RecordHandler, problems: ProblemLog) {
+  constructor(
+    capture: number,
+    onRecord: RecordHandler,
+    problems: ProblemLog,
+    onInterface: ((iface: CaptureInterface) => void) | null = null,
+  ) {
     this.onRecord = onRecord;
     this.problems = problems;
+    this.onInterface = onInterface;
     this.record = {
       capture,
       frame: 0,

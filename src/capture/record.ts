@@ -61,6 +61,23 @@ export interface CaptureSummary {
 export type RecordHandler = (record: CaptureRecord) => void;
 
 /**
+ * A pcapng interface as declared by its Interface Description Block (pcapng spec 4.2), for
+ * consumers that tell interfaces apart (e.g. one interface per vantage point in a file written by
+ * `rstscope export`). Option texts come from the file: untrusted, escape before display.
+ */
+export interface CaptureInterface {
+  /** Section number (1 for the first Section Header Block): interface ids restart in each. */
+  section: number;
+  /** Interface id within its section, as in CaptureRecord.interfaceId. */
+  id: number;
+  linkType: number;
+  /** if_name, if_description and the first opt_comment (null when absent). */
+  name: string | null;
+  description: string | null;
+  comment: string | null;
+}
+
+/**
  * A record timestamp as seconds since 1970 (a float64, e.g. for JSON). Dividing the integer
  * microseconds by 10^6 is correctly rounded (IEEE 754), so it is the same double as parsing the
  * exact decimal "seconds.micros": no string round trip is needed.

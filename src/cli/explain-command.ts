@@ -2,13 +2,15 @@ import { writeFileSync } from 'node:fs';
 import type { CaptureSummary } from '../capture/record.ts';
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
+import type { CaptureClock } from '../explain/multi/clock.ts';
 import type { DeclaredVantage, PathLoss } from '../explain/multi/cross-check.ts';
+import { TrailRecorder } from '../explain/multi/packet-trail.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
 import { captureInfo, explainDocument } from '../report/explain-json.ts';
 import { explainText } from '../report/explain-text.ts';
 import { renderHtmlReport } from '../report/html/index.ts';
-import { Tracker } from '../tcp/tracker.ts';
+import { CaptureTrackers } from './capture-trackers.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
 import { findingFilter } from './finding-filter.ts';
 import { Output } from './output.ts';
@@ -43,6 +45,7 @@ export async function runExplain(
   options: {
     onFinding?: (f: Finding) => void;
     streaming?: boolean;
+    /** Declared positions by index of the path (`--at`); every vantage point of a file gets its file's. */
     declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
     onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
   } = {},
@@ -53,27 +56,42 @@ export async function runExplain(
   summaries: CaptureSummary[];
   problemsExit: number;
 }> {
+  // By capture index, filled as captures start (a pcapng file may hold several).
+  const declaredByCapture = new Map<number, DeclaredVantage>();
   const analysis = new Analysis({
     streaming: options.streaming,
     onFinding: options.onFinding,
-    declaredVantages: options.declaredVantages,
+    declaredVantages: declaredByCapture,
   });
-  let tracker: Tracker | null = null;
-  let nextId = 1;
+  // Packet trails (for path loss and the multi-capture ladder) as soon as there is more than one
+  // capture — several files, or several vantage points in one pcapng file.
+  const trails = new TrailRecorder();
+  trails.enabled = paths.length > 1;
+  const trackers = new CaptureTrackers((c) => analysis.connectionEnded(c), trails);
   const infos: CaptureInfo[] = [];
   const results = await readPackets(paths, {
+    splitVantagePoints: true,
     onProgress: options.onProgress,
-    onCaptureStart(capture) {
-      tracker = new Tracker(capture, { ended: (c) => analysis.connectionEnded(c) }, {}, nextId);
+    onCaptureStart(capture, _path, file) {
+      const role = options.declaredVantages?.get(file);
+      if (role !== undefined) declaredByCapture.set(capture, role);
+      if (capture > 0) trails.enabled = true;
+      analysis.captureStarted(capture);
+      trackers.start(capture, file);
     },
     onTcp(record, view) {
-      tracker!.packet(record, view);
+      trackers.get(record.capture).packet(record, view);
     },
     onCaptureEnd(result) {
-      analysis.noteCaptureEnd(result.summary.capture, result.lastTs);
-      tracker!.finish();
-      infos.push(captureInfo(result, tracker!.connectionsCreated, result.firstTs, result.lastTs));
-      nextId = tracker!.nextConnectionId;
+      const capture = result.summary.capture;
+      analysis.noteCaptureSpan(capture, result.firstTs, result.lastTs);
+      const tracker = trackers.end(capture);
+      const info = captureInfo(result, tracker.connectionsCreated, result.firstTs, result.lastTs);
+      if (result.point !== undefined) {
+        info.interfaces = result.point.interfaces;
+        if (result.point.source !== null) info.source = result.point.source;
+      }
+      infos.push(info);
     },
   });
   const findings = analysis.finish();
@@ -83,15 +101,7 @@ export async function runExplain(
       const info = infos.find((i) => i.index === v.capture);
       if (info === undefined) continue;
       info.vantage = v.vantage;
-      if (v.clock !== null) {
-        info.clock = {
-          reference: v.clock.reference,
-          offset: round6(v.clock.offset),
-          uncertainty: round6(v.clock.uncertainty),
-          driftPpm: v.clock.driftPpm === null ? null : Math.round(v.clock.driftPpm * 10) / 10,
-          matchedConnections: v.clock.matchedConnections,
-        };
-      }
+      if (v.clock !== null) info.clock = clockReport(v.clock);
     }
   }
   return {
@@ -184,6 +194,22 @@ function withDeclaredVantages(
   }
   if (paths.length === 0) throw new UsageError('explain: name at least one capture (or --at ROLE=FILE)');
   return { paths, declared };
+}
+
+/** The clock as `--json` shows it (seconds; see README "Several vantage points"). */
+export function clockReport(clock: CaptureClock): NonNullable<CaptureInfo['clock']> {
+  const report: NonNullable<CaptureInfo['clock']> = {
+    reference: clock.reference,
+    // Offset at the epoch, which is on this capture's own clock.
+    offset: round6(-clock.theta0 / 1e6),
+    uncertainty: round6(clock.uncertainty / 1e6),
+    driftPpm: clock.driftMeasured ? Math.round(clock.rate * 1e6 * 10) / 10 : null,
+    epoch: round6((clock.epoch + clock.theta0) / 1e6),
+    matchedConnections: clock.matchedConnections,
+  };
+  if (clock.via.length > 0) report.via = clock.via;
+  if (clock.oneWay) report.oneWay = true;
+  return report;
 }
 
 function round6(x: number): number {

@@ -14,6 +14,8 @@
  * Output: pcap when one capture is involved (same link type, timestamps and frame bytes as the
  * input); pcapng with one interface per input capture (and link type) when several are, so
  * Wireshark shows which vantage point each packet came from (if_name = the input file's name).
+ * Each interface carries a comment naming its capture and vantage (pipeline/vantage-points.ts),
+ * so `rstscope explain` reads the file as the captures it came from again, with the same verdicts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,14 +24,18 @@ import type { CaptureRecord } from '../capture/record.ts';
 import { formatEndpoint, parseAddress } from '../decode/address.ts';
 import type { Finding, PacketRef } from '../explain/finding.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
+import { vantageMark } from '../pipeline/vantage-points.ts';
 import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 import type { Connection } from '../tcp/connection.ts';
-import { Tracker } from '../tcp/tracker.ts';
+import { CaptureTrackers } from './capture-trackers.ts';
 import { runExplain } from './explain-command.ts';
 
 export interface ExportOptions {
-  /** Finding id, as printed by `rstscope explain` (#N). */
+  /** Finding id, as printed by `rstscope explain` and numbered in its --json document (#N). */
   finding?: number;
+  /** "[C:]N": the connection holding frame N of capture C (default 0) — the `packets` of an
+   *  --ndjson finding name them, whatever order the findings were streamed in. */
+  frame?: string;
   /** "client-ip:port-server-ip:port" (either order; IPv6 in brackets: "[2001:db8::1]:443"). */
   connection?: string;
   /** Output file. */
@@ -84,26 +90,45 @@ function findingFrames(f: Finding, all: Finding[]): PacketRef[] {
   });
 }
 
+/** Parse "[C:]N" (capture C, default 0; frame N ≥ 1). */
+export function parseFrame(text: string): PacketRef {
+  const m = /^(?:(\d+):)?(\d+)$/.exec(text.trim());
+  const frame = m ? Number(m[2]) : 0;
+  if (m === null || frame < 1 || !Number.isSafeInteger(frame))
+    throw new ExportError(`--frame: expected [CAPTURE:]FRAME, e.g. 12 or 1:12, got ${text}`);
+  return { capture: m[1] === undefined ? 0 : Number(m[1]), frame };
+}
+
+/** What each capture of the run is (a file, or one vantage point of a pcapng file). */
+interface CaptureName {
+  /** if_name of its interface(s) in the exported file. */
+  name: string;
+}
+
 /**
- * Reads the captures with a tracker per capture (numbered as runExplain numbers them) and calls
- * `each` with every TCP record and the connection it belongs to.
+ * Reads the captures with a tracker per capture (numbered as runExplain numbers them, vantage
+ * points inside a pcapng file included) and calls `each` with every TCP record and the
+ * connection it belongs to.
  */
 async function trackAll(
   paths: string[],
   each: (record: CaptureRecord, c: Connection) => void,
+  names?: Map<number, CaptureName>,
 ): Promise<void> {
-  let tracker: Tracker | null = null;
-  let nextId = 1;
+  const trackers = new CaptureTrackers();
   await readPackets(paths, {
-    onCaptureStart(capture) {
-      tracker = new Tracker(capture, {}, {}, nextId);
+    splitVantagePoints: true,
+    onCaptureStart(capture, file, index) {
+      trackers.start(capture, index);
+      names?.set(capture, { name: path.basename(file) });
     },
     onTcp(record, view) {
-      each(record, tracker!.packet(record, view));
+      each(record, trackers.get(record.capture).packet(record, view));
     },
-    onCaptureEnd() {
-      tracker!.finish();
-      nextId = tracker!.nextConnectionId;
+    onCaptureEnd(result) {
+      trackers.end(result.summary.capture);
+      if (result.point?.source !== null && result.point?.source !== undefined)
+        names?.set(result.summary.capture, { name: result.point.source });
     },
   });
 }
@@ -122,8 +147,9 @@ export async function exportCommand(paths: string[], opts: ExportOptions): Promi
 }
 
 async function runExport(paths: string[], opts: ExportOptions): Promise<number> {
-  if ((opts.finding === undefined) === (opts.connection === undefined))
-    throw new ExportError('give exactly one of --finding N or --connection "ip:port-ip:port"');
+  const selectors = [opts.finding, opts.connection, opts.frame].filter((x) => x !== undefined).length;
+  if (selectors !== 1)
+    throw new ExportError('give exactly one of --finding N, --frame [C:]N or --connection "ip:port-ip:port"');
   if (paths.includes('-'))
     throw new ExportError('export reads the captures twice, so it needs files, not standard input');
   if (!opts.write) throw new ExportError('give the output file with -w FILE');
@@ -132,8 +158,10 @@ async function runExport(paths: string[], opts: ExportOptions): Promise<number> 
   let wantFrame: ((capture: number, frame: number) => boolean) | null = null;
   let wantTuple: string | null = null;
   let what: string;
+  let vantages = new Map<number, string>();
   if (opts.finding !== undefined) {
-    const { findings } = await runExplain(paths);
+    const { findings, captures } = await runExplain(paths);
+    vantages = new Map(captures.flatMap((c) => (c.vantage !== undefined ? [[c.index, c.vantage]] : [])));
     const f = findings.find((x) => x.id === opts.finding);
     if (f === undefined)
       throw new ExportError(
@@ -143,6 +171,10 @@ async function runExport(paths: string[], opts: ExportOptions): Promise<number> 
     if (frames.size === 0) throw new ExportError(`finding #${f.id} (${f.cause}) names no packets to export`);
     wantFrame = (capture, frame) => frames.has(capture * 4294967296 + frame);
     what = `finding #${f.id} (${f.cause})`;
+  } else if (opts.frame !== undefined) {
+    const ref = parseFrame(opts.frame);
+    wantFrame = (capture, frame) => capture === ref.capture && frame === ref.frame;
+    what = `the connection of frame ${ref.capture}:${ref.frame}`;
   } else {
     const [a, b] = parseConnection(opts.connection!);
     wantTuple = tupleKey(a, b);
@@ -164,12 +196,20 @@ async function runExport(paths: string[], opts: ExportOptions): Promise<number> 
 
   // Which captures hold them decides the format, so count before writing.
   const captures = new Set<number>();
+  const interfaceKeys: string[] = [];
+  const names = new Map<number, CaptureName>();
   let nanoseconds = false;
-  await trackAll(paths, (record, c) => {
-    if (!chosen.has(c.id)) return;
-    captures.add(record.capture);
-    if (record.tsNanos !== 0) nanoseconds = true;
-  });
+  await trackAll(
+    paths,
+    (record, c) => {
+      if (!chosen.has(c.id)) return;
+      captures.add(record.capture);
+      const key = `${record.capture}/${record.linkType}`;
+      if (!interfaceKeys.includes(key)) interfaceKeys.push(key);
+      if (record.tsNanos !== 0) nanoseconds = true;
+    },
+    names,
+  );
   const format =
     opts.format ?? (captures.size > 1 || opts.write.toLowerCase().endsWith('.pcapng') ? 'pcapng' : 'pcap');
   if (format === 'pcap' && captures.size > 1)
@@ -204,21 +244,29 @@ async function runExport(paths: string[], opts: ExportOptions): Promise<number> 
     } else {
       const writer = new PcapngWriter({ fd });
       writer.startSection({ userApplication: 'rstscope export' });
+      // Every interface up front, in capture order: a reader knows the vantage points before the
+      // first packet (and `explain --ndjson` can decide not to stream).
       const interfaces = new Map<string, number>();
+      const ordered = [...interfaceKeys].sort((a, b) => Number(a.split('/')[0]) - Number(b.split('/')[0]));
+      for (const key of ordered) {
+        const [capture, linkType] = key.split('/').map(Number);
+        const name = names.get(capture)?.name ?? `capture ${capture}`;
+        const vantage = vantages.get(capture) ?? null;
+        interfaces.set(
+          key,
+          writer.addInterface({
+            linkType,
+            // Nanosecond resolution keeps the exact timestamps of ns captures (pcapng §4.2 if_tsresol).
+            tsresol: 9,
+            name,
+            description: `${name}, capture ${capture} of the exporting run${vantage !== null && vantage !== 'unknown' ? `, taken ${vantage === 'between' ? 'between the hosts' : `near the ${vantage}`}` : ''}`,
+            comment: vantageMark(capture, name, vantage),
+          }),
+        );
+      }
       await trackAll(paths, (record, c) => {
         if (!chosen.has(c.id)) return;
-        const key = `${record.capture}/${record.linkType}`;
-        let id = interfaces.get(key);
-        if (id === undefined) {
-          // Nanosecond resolution keeps the exact timestamps of ns captures (pcapng §4.2 if_tsresol).
-          id = writer.addInterface({
-            linkType: record.linkType,
-            tsresol: 9,
-            name: path.basename(paths[record.capture]),
-          });
-          interfaces.set(key, id);
-        }
-        writer.writeRecord(id, record);
+        writer.writeRecord(interfaces.get(`${record.capture}/${record.linkType}`)!, record);
         written++;
       });
       writer.close();

@@ -44,7 +44,9 @@ export function findingFilter(options: FindingFilterOptions): (f: Finding) => bo
   return (f) => {
     if (causes.length > 0 && !causes.includes(f.cause as Cause)) return false;
     if (f.time < since || f.time > until) return false;
+    // Every view of the connection counts: behind NAT one capture saw other addresses.
     const ends = [f.connection.client, f.connection.server];
+    for (const s of f.connection.asSeen ?? []) ends.push(s.client, s.server);
     if (hosts.length > 0 && !ends.some((e) => hosts.some((h) => hostOf(e) === h))) return false;
     if (ports.length > 0 && !ends.some((e) => ports.includes(portOf(e)))) return false;
     return true;

@@ -54,11 +54,12 @@ Exit codes:
 
 export const EXPORT_HELP = {
   summary: "write the packets of one finding's connection(s) as a new pcap/pcapng",
-  description: `Write the packets of one finding's connection(s), from every capture involved, as a new pcap or pcapng file: to attach to a ticket or open in Wireshark. Give the same captures, in the same order, as to explain, so that finding numbers match. With several captures the output is pcapng with one interface per capture.`,
+  description: `Write the packets of one finding's connection(s), from every capture involved, as a new pcap or pcapng file: to attach to a ticket or open in Wireshark. Give the same captures, in the same order, as to explain, so that finding numbers match (--finding uses the numbering of the text and --json reports; --frame [C:]N selects the connection holding frame N of capture C, a stable selector for --ndjson findings). With several captures the output is pcapng with one interface per capture.`,
   after: `
 Examples:
   rstscope export capture.pcap --finding 3 -w finding3.pcap
   rstscope export client.pcap server.pcap --finding 1 -w both-sides.pcapng
+  rstscope export client.pcap server.pcap --frame 1:42 -w conn.pcapng
   rstscope export capture.pcap --connection "10.0.0.1:50000-10.0.0.9:445" -w conn.pcap
   rstscope export capture.pcap --connection "[2001:db8::1]:50000-[2001:db8::9]:443" -w v6.pcap
 

@@ -73,15 +73,23 @@ export function buildProgram(): Command {
     .summary(EXPORT_HELP.summary)
     .description(EXPORT_HELP.description)
     .argument('<capture...>', 'the same captures, in the same order, as given to explain')
-    .option('--finding <n>', 'finding number as printed by explain (#N)', findingNumber)
+    .option(
+      '--finding <n>',
+      'finding number as printed by explain and numbered in --json (#N; --ndjson numbers differ: use --frame)',
+      findingNumber,
+    )
+    .option(
+      '--frame <[c:]n>',
+      "the connection holding frame N of capture C (default 0), e.g. a finding's packets[0]",
+    )
     .option('--connection <spec>', 'a connection instead: "10.0.0.1:50000-10.0.0.9:445" (IPv6 in brackets)')
     .requiredOption('-w, --write <file>', 'output file (.pcapng for pcapng)')
     .option('--format <format>', 'pcap or pcapng (default: from the file name, pcapng for several captures)')
     .option('--quiet', 'no summary line on stderr')
     .addHelpText('after', EXPORT_HELP.after)
     .action(async (paths: string[], opts) => {
-      if (opts.finding === undefined && opts.connection === undefined)
-        throw new UsageError('export: give --finding N or --connection SPEC');
+      if (opts.finding === undefined && opts.connection === undefined && opts.frame === undefined)
+        throw new UsageError('export: give --finding N, --frame [C:]N or --connection SPEC');
       if (opts.format !== undefined && opts.format !== 'pcap' && opts.format !== 'pcapng')
         throw new UsageError('--format: pcap or pcapng');
       process.exitCode = await exportCommand(paths, opts);

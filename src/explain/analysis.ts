@@ -6,10 +6,13 @@ import { SEVERITY_RANK } from './finding.ts';
 import { HostProfiles } from './host-profiles.ts';
 import type { CaptureVantage, DeclaredVantage, PathLoss } from './multi/cross-check.ts';
 import { VantageIndex } from './multi/cross-check.ts';
-import type { FindingSource } from './multi/merge.ts';
+import type { FindingSource, FindingView } from './multi/merge.ts';
 import { mergeAcrossCaptures } from './multi/merge.ts';
+import type { PacketTrail } from './multi/packet-trail.ts';
+import { trailOf } from './multi/packet-trail.ts';
 import { findPatterns } from './patterns.ts';
 import { mergeRepeatedResets } from './repeated-resets.ts';
+import type { ConnectionSketch } from './sketch.ts';
 import { SketchIndex, sketchOf } from './sketch.ts';
 
 export interface AnalysisOptions {
@@ -37,12 +40,27 @@ export class Analysis {
   private readonly options: AnalysisOptions;
   /** Last timestamp seen per capture (µs), to judge silences that run to the end of the capture. */
   private readonly captureEnd = new Map<number, number>();
+  /** First and last timestamp of each capture (µs), for "was that capture recording then". */
+  private readonly spans = new Map<number, { first: number; last: number }>();
   private readonly sources = new Map<Finding, FindingSource>();
+  /** Packet trails of ended connections (several captures only), by their sketch. */
+  private readonly trails = new Map<ConnectionSketch, PacketTrail>();
   private vantageIndex: VantageIndex | null = null;
   private captureCount = 0;
+  private streaming: boolean;
 
   constructor(options: AnalysisOptions = {}) {
     this.options = options;
+    this.streaming = options.streaming ?? false;
+  }
+
+  /**
+   * A second capture turned up (e.g. a vantage point inside one pcapng file): findings must wait
+   * for the correlation at the end, so streaming stops here.
+   */
+  captureStarted(capture: number): void {
+    if (capture + 1 > this.captureCount) this.captureCount = capture + 1;
+    if (capture > 0) this.streaming = false;
   }
 
   /** Tracker listener: a connection left the flow table. */
@@ -50,11 +68,17 @@ export class Analysis {
     if (c.capture + 1 > this.captureCount) this.captureCount = c.capture + 1;
     this.hosts.add(c.capture, c.client);
     this.hosts.add(c.capture, c.server);
-    this.sketches.add(sketchOf(c));
+    const sketch = sketchOf(c);
+    this.sketches.add(sketch);
+    const trail = trailOf(c);
+    if (trail !== null) {
+      trail.compact();
+      this.trails.set(sketch, trail);
+    }
     const end = this.captureEnd.get(c.capture) ?? 0;
     if (c.lastTs > end) this.captureEnd.set(c.capture, c.lastTs);
     if (c.resets === null && !mayHaveFailed(c)) return;
-    if (this.options.streaming) this.explain(c);
+    if (this.streaming) this.explain(c);
     else {
       c.detachLogs();
       this.pending.push(c);
@@ -66,16 +90,25 @@ export class Analysis {
     if (tsMicros > (this.captureEnd.get(capture) ?? 0)) this.captureEnd.set(capture, tsMicros);
   }
 
+  /** The capture's first and last packet times (µs): when it was recording. */
+  noteCaptureSpan(capture: number, firstMicros: number, lastMicros: number): void {
+    if (capture + 1 > this.captureCount) this.captureCount = capture + 1;
+    if (lastMicros > 0) this.spans.set(capture, { first: firstMicros, last: lastMicros });
+    this.noteCaptureEnd(capture, lastMicros);
+  }
+
   /** All findings: resets and failures, then patterns; most severe first; ids assigned. */
   finish(): Finding[] {
     // Several captures: find the connections they share and align their clocks first, so each
     // reset can be checked against the capture nearest the host it claims to come from.
     if (this.captureCount > 1) {
-      this.vantageIndex = new VantageIndex(
-        this.sketches.all,
-        this.captureCount,
-        this.options.declaredVantages,
-      );
+      this.vantageIndex = new VantageIndex({
+        sketches: this.sketches.all,
+        captureCount: this.captureCount,
+        trails: this.trails,
+        spans: this.spans,
+        declared: this.options.declaredVantages,
+      });
     }
     // Release each connection as soon as its findings exist: the connections and their findings
     // are never all alive at once.
@@ -87,9 +120,18 @@ export class Analysis {
     // A reset repeated on a 4-tuple with nothing else is one finding (not when streaming: those
     // findings are already out).
     let findings = this.options.streaming ? this.findings : mergeRepeatedResets(this.findings);
-    if (this.vantageIndex?.overlapping)
-      findings = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
-    const drafts = findPatterns(findings, this.sketches);
+    let views: Map<Finding, FindingView> | null = null;
+    if (this.vantageIndex?.overlapping) {
+      // One finding per event, on one clock; patterns are then counted once, each compared with
+      // the connections of the capture its findings were first seen in.
+      const merged = mergeAcrossCaptures(findings, this.sources, this.vantageIndex);
+      findings = merged.findings;
+      views = merged.views;
+      this.pathLossCache = this.vantageIndex.pathLoss();
+      this.vantageIndex.releaseGroups();
+      this.trails.clear();
+    }
+    const drafts = findPatterns(findings, this.sketches, views === null ? undefined : (f) => views.get(f));
     const all = [...findings, ...drafts.map((d) => d.finding)];
     all.sort(
       (a, b) =>
@@ -98,7 +140,7 @@ export class Analysis {
         a.time - b.time ||
         (a.packets[0]?.frame ?? 0) - (b.packets[0]?.frame ?? 0),
     );
-    if (this.options.streaming) {
+    if (this.streaming) {
       // Streamed findings were numbered as they went out; patterns continue the numbering, so
       // their `related` ids name findings the reader has already seen.
       let next = this.findings.length;
@@ -114,8 +156,10 @@ export class Analysis {
 
   /** Packets lost between vantage points (several overlapping captures only). */
   get pathLoss(): PathLoss[] {
-    return this.vantageIndex?.overlapping ? this.vantageIndex.pathLoss() : [];
+    return this.pathLossCache;
   }
+
+  private pathLossCache: PathLoss[] = [];
 
   /** Where each capture sits and its clock offset (several overlapping captures only). */
   get vantages(): CaptureVantage[] | null {
@@ -131,12 +175,16 @@ export class Analysis {
       }
     }
     const failure = failureOf(c, this.captureEnd.get(c.capture) ?? c.lastTs, this.sketches.activity);
-    if (failure !== null) this.emit(failure);
+    if (failure !== null) {
+      this.sources.set(failure, { capture: c.capture, connectionId: c.id, tsMicros: failure.time * 1e6 });
+      this.emit(failure);
+    }
   }
 
   private emit(f: Finding): void {
     this.findings.push(f);
-    if (this.options.streaming) f.id = this.findings.length;
+    if (!this.streaming) return;
+    f.id = this.findings.length;
     this.options.onFinding?.(f);
   }
 }

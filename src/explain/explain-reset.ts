@@ -96,7 +96,11 @@ export function explainResetGroup(
   const ctx = buildResetContext(c, group, hosts, sketches, vantageOf(c));
   const facts = factsOf(ctx);
   const cross = vantages?.check(ctx) ?? null;
-  const origin = decideOrigin(ctx, cross?.votes ?? []);
+  // Several captures: absence from the capture next to the claimed sender decides (multi/).
+  const origin =
+    vantages !== null && cross !== null
+      ? vantages.settle(decideOrigin(ctx, cross.votes), cross)
+      : decideOrigin(ctx, cross?.votes ?? []);
   const proposals = propose(ctx, origin, facts);
   let chosen = proposals[0];
   if (chosen === undefined || chosen.confidence < 0.35) {
@@ -140,7 +144,7 @@ export function explainResetGroup(
   // What the other vantage points changed, compared with this capture alone (they may only
   // correct the origin or raise confidence, and the finding says so).
   let singleCapture: Finding['singleCapture'];
-  const vantageEvidence = cross?.evidence ?? [];
+  const vantageEvidence: Evidence[] = [];
   if (cross !== null && cross.votes.length > 0) {
     const alone = decideOrigin(ctx);
     const aloneCause = propose(ctx, alone, facts)[0];

@@ -138,8 +138,12 @@ export interface Finding {
     server: string;
     /** The roles were inferred (no SYN captured): 'syn-ack', 'port' or 'first-packet'. */
     rolesInferred?: string;
+    /** Several captures: the connection as each capture holding it saw it (NAT changes the
+     *  addresses and ports between vantage points). */
+    asSeen?: { capture: number; client: string; server: string }[];
   };
-  /** Seconds since 1970 of the first packet of the finding. */
+  /** Seconds since 1970 of the first packet of the finding (several captures: on the reference
+   *  capture's clock, see `captures[].clock`). */
   time: number;
   evidence: Evidence[];
   alternatives: Alternative[];
@@ -149,8 +153,18 @@ export interface Finding {
    * The connection's packets around the finding, in capture order (bounded: the handshake, the
    * last packets before, the finding's own packets, a few after) — what a ladder diagram draws.
    * `gapBefore` on a packet means packets were left out just before it.
+   * Several captures: rungs from every capture holding the connection, each packet once (shown as
+   * captured nearest its sender; `seenAt` lists the captures that saw it), in reference-clock order;
+   * `lost` marks a packet a capture further along its way was recording for and never saw.
    */
-  ladder?: (PacketBrief & { win: number; ttl: number; mark?: 'reset' | 'finding'; gapBefore?: boolean })[];
+  ladder?: (PacketBrief & {
+    win: number;
+    ttl: number;
+    mark?: 'reset' | 'finding';
+    gapBefore?: boolean;
+    lost?: boolean;
+    seenAt?: number[];
+  })[];
   app?: { request?: string; response?: string; error?: boolean };
   summary: string;
   nextStep: string;

@@ -29,8 +29,32 @@ function endpointHost(ep: string): string {
   return ep.startsWith('[') ? ep.slice(1, ep.indexOf(']')) : ep.slice(0, ep.lastIndexOf(':'));
 }
 
-export function findPatterns(findings: readonly Finding[], sketches: SketchIndex): PatternDraft[] {
+/**
+ * How a finding looked in the capture it is compared against: its capture, that capture's
+ * addresses and its own clock. With several captures a finding may stand for copies seen at
+ * several points (other addresses behind NAT, other clocks); the caller says which one to use.
+ */
+export interface PatternView {
+  capture: number;
+  client: string;
+  server: string;
+  /** Seconds on that capture's clock. */
+  time: number;
+}
+
+export function findPatterns(
+  findings: readonly Finding[],
+  sketches: SketchIndex,
+  viewOf: (f: Finding) => PatternView | undefined = () => undefined,
+): PatternDraft[] {
   const drafts: PatternDraft[] = [];
+  const view = (f: Finding): PatternView =>
+    viewOf(f) ?? {
+      capture: f.packets[0]?.capture ?? 0,
+      client: f.connection.client,
+      server: f.connection.server,
+      time: f.time,
+    };
   const resets = findings.filter(
     (f) => (f.kind === 'reset' || f.kind === 'failure') && f.severity !== 'benign',
   );
@@ -38,13 +62,14 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
   // ---- reconnect loops ----
   const byService = new Map<string, Finding[]>();
   for (const f of resets) {
-    const k = `${f.packets[0]?.capture}|${endpointHost(f.connection.client)}|${f.connection.server}`;
+    const v = view(f);
+    const k = `${v.capture}|${endpointHost(v.client)}|${v.server}`;
     const list = byService.get(k);
     if (list === undefined) byService.set(k, [f]);
     else list.push(f);
   }
   for (const [key, list] of byService) {
-    const distinctConnections = new Set(list.map((f) => f.connection.client));
+    const distinctConnections = new Set(list.map((f) => view(f).client));
     if (distinctConnections.size < MIN_LOOP) continue;
     const [capture, client, server] = key.split('|');
     const serverHost = endpointHost(server);
@@ -58,10 +83,11 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
     // has chance runs of three; that is an error rate, which the findings themselves show).
     const failedPorts = new Map<number, { time: number; f: Finding }[]>();
     for (const f of list) {
-      const port = Number(f.connection.client.slice(f.connection.client.lastIndexOf(':') + 1));
+      const v = view(f);
+      const port = Number(v.client.slice(v.client.lastIndexOf(':') + 1));
       const times = failedPorts.get(port);
-      if (times === undefined) failedPorts.set(port, [{ time: f.time * 1e6, f }]);
-      else times.push({ time: f.time * 1e6, f });
+      if (times === undefined) failedPorts.set(port, [{ time: v.time * 1e6, f }]);
+      else times.push({ time: v.time * 1e6, f });
     }
     /** When each attempt failed (its earliest finding), null when it did not. */
     const failures_ = conns.map((s) => {
@@ -142,7 +168,8 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
   const byTuple = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.kind !== 'reset') continue;
-    const k = `${f.packets[0]?.capture}|${f.connection.client}|${f.connection.server}|${f.origin}`;
+    const v = view(f);
+    const k = `${v.capture}|${v.client}|${v.server}|${f.origin}`;
     const list = byTuple.get(k);
     if (list === undefined) byTuple.set(k, [f]);
     else list.push(f);
@@ -188,8 +215,9 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
   const bySender = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.kind !== 'reset') continue;
-    const host = endpointHost(f.origin === 'server' ? f.connection.server : f.connection.client);
-    const k = `${f.packets[0]?.capture}|${host}`;
+    const v = view(f);
+    const host = endpointHost(f.origin === 'server' ? v.server : v.client);
+    const k = `${v.capture}|${host}`;
     const list = bySender.get(k);
     if (list === undefined) bySender.set(k, [f]);
     else list.push(f);
@@ -245,14 +273,15 @@ export function findPatterns(findings: readonly Finding[], sketches: SketchIndex
       f.cause !== 'handshake-abort'
     )
       continue;
-    const serverHost = endpointHost(f.connection.server);
-    const k = `${f.packets[0]?.capture}|${endpointHost(f.connection.client)}|${serverHost}`;
+    const v = view(f);
+    const serverHost = endpointHost(v.server);
+    const k = `${v.capture}|${endpointHost(v.client)}|${serverHost}`;
     let p = probes.get(k);
     if (p === undefined) {
       p = { ports: new Set(), members: [] };
       probes.set(k, p);
     }
-    p.ports.add(Number(f.connection.server.slice(f.connection.server.lastIndexOf(':') + 1)));
+    p.ports.add(Number(v.server.slice(v.server.lastIndexOf(':') + 1)));
     p.members.push(f);
   }
   for (const [key, p] of probes) {

@@ -29,8 +29,19 @@ export interface CaptureInfo {
     offset: number;
     uncertainty: number;
     driftPpm: number | null;
+    /** The moment (seconds, on this capture's clock) at which `offset` holds; with a drift the
+     *  offset at time t is offset − driftPpm·10⁻⁶·(t − epoch). */
+    epoch: number;
     matchedConnections: number;
+    /** Aligned through these captures (it shares no connection with the reference itself). */
+    via?: number[];
+    /** Packets were seen one way only: the one-way delay is unknown and is in the uncertainty. */
+    oneWay?: boolean;
   };
+  /** A vantage point inside a pcapng file: its interfaces (ids in the file). */
+  interfaces?: number[];
+  /** … and the original capture they came from (`rstscope export`) or the interface's name. */
+  source?: string;
 }
 
 export function captureInfo(

@@ -47,11 +47,17 @@ export function explainText(
     lines.push(
       `  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`,
     );
+    if (c.source !== undefined || c.interfaces !== undefined)
+      lines.push(
+        `    one vantage point of the file: interface${(c.interfaces?.length ?? 0) === 1 ? '' : 's'} ${(c.interfaces ?? []).join(', ')}${c.source !== undefined ? ` (${safe(c.source)})` : ''}`,
+      );
     if (c.vantage !== undefined) {
       const clock =
         c.clock !== undefined
-          ? `; clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s ±${c.clock.uncertainty.toFixed(6)} s against capture ${c.clock.reference} (${c.clock.matchedConnections} shared connections${c.clock.driftPpm !== null ? `, drift ${c.clock.driftPpm} ppm` : ''})`
-          : '';
+          ? `; clock ${c.clock.offset >= 0 ? '+' : ''}${c.clock.offset.toFixed(6)} s ±${c.clock.uncertainty.toFixed(6)} s against capture ${c.clock.reference}${c.clock.via !== undefined ? ` via capture ${c.clock.via.join(', ')}` : ''} (${c.clock.matchedConnections} shared connections${c.clock.driftPpm !== null ? `, drift ${c.clock.driftPpm} ppm` : ''}${c.clock.oneWay ? '; packets one way only: the delay between the two is unknown' : ''})`
+          : captures.some((o) => o.clock?.reference === c.index)
+            ? '; reference clock (the times below are on it)'
+            : '';
       lines.push(`    vantage: ${c.vantage}${clock}`);
     }
     for (const p of c.problems) lines.push(paint('yellow', `    ! ${safe(p.message)}`));
@@ -93,8 +99,9 @@ export function explainText(
     );
   }
   for (const p of paths.slice(0, 6)) {
+    const lost = p.frames.map((r) => `${r.capture}:${r.frame}`);
     lines.push(
-      `  path: ${p.lost} of ${p.seen} ${p.direction} packets seen at capture ${p.from.join(', ')} never reached capture ${p.to.join(', ')} (${p.connections} shared connection${p.connections === 1 ? '' : 's'})`,
+      `  path: ${p.lost} of ${p.seen} ${p.direction} packets seen at capture ${p.from.join(', ')} never reached capture ${p.to.join(', ')} (${p.connections} connection${p.connections === 1 ? '' : 's'}; lost: ${lost.slice(0, 8).join(', ')}${p.lost > 8 ? ', …' : ''})`,
     );
   }
   const attention = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.problem);
@@ -147,6 +154,19 @@ export function explainText(
     lines.push(
       `   ${safe(f.connection.client)} → ${safe(f.connection.server)}${roles}  ${utcTime(f.time * 1e6)}${frameText}`,
     );
+    // Behind NAT the captures see other addresses: say how each saw it, when it differs.
+    const seen = f.connection.asSeen ?? [];
+    const translated = seen.filter(
+      (s) => s.client !== f.connection.client || s.server !== f.connection.server,
+    );
+    if (translated.length > 0) {
+      const views = new Map<string, number[]>();
+      for (const s of seen) {
+        const k = `${safe(s.client)} → ${safe(s.server)}`;
+        views.set(k, [...(views.get(k) ?? []), s.capture]);
+      }
+      lines.push(`   as seen: ${[...views].map(([k, cs]) => `${k} at capture ${cs.join(', ')}`).join('; ')}`);
+    }
     lines.push(`   ${safe(f.summary)}`);
     if (f.app?.request || f.app?.response) {
       const parts = [];

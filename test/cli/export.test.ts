@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readCapture } from '../../src/capture/read-capture.ts';
 import { runExplain } from '../../src/cli/explain-command.ts';
-import { exportCommand, parseConnection } from '../../src/cli/export-command.ts';
+import { exportCommand, parseConnection, parseFrame } from '../../src/cli/export-command.ts';
 import type { Finding } from '../../src/explain/finding.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -164,6 +165,84 @@ describe('rstscope export', () => {
     }
   });
 
+  for (const [scenario, names] of [
+    ['injected-both', ['client', 'server']],
+    ['nat-reset', ['client', 'router-c', 'router', 'server']],
+  ] as const) {
+    it(`round trip of a ${names.length}-capture ${scenario} finding: the pcapng is read as its captures again`, async () => {
+      const inputs = names.map((n) => lab(scenario, n));
+      const { findings } = await runExplain(inputs);
+      const f = findings.find((x) => x.kind === 'reset')!;
+      const out = path.join(dir, `${scenario}-rt.pcapng`);
+      const r = await exportQuietly(inputs, { finding: f.id, write: out });
+      assert.equal(r.code, 0, r.stderr);
+      // Each interface names its capture and vantage.
+      const comments: (string | null)[] = [];
+      await readCapture(out, 0, () => {}, { onInterface: (i) => comments.push(i.comment) });
+      assert.equal(comments.length, names.length);
+      comments.forEach((c, i) => {
+        assert.match(
+          c ?? '',
+          new RegExp(`^rstscope vantage point ${i}: ${names[i]}\\.pcap( \\((client|server|between)\\))?$`),
+        );
+      });
+      const again = await runExplain([out]);
+      assert.equal(again.captures.length, names.length, 'one capture per vantage point');
+      again.captures.forEach((c, i) => {
+        assert.equal(c.source, `${names[i]}.pcap`);
+      });
+      assert.equal(
+        again.findings.length,
+        findings.length,
+        JSON.stringify(again.findings.map((x) => x.cause)),
+      );
+      const g = again.findings.find((x) => x.kind === 'reset')!;
+      assert.equal(g.cause, f.cause);
+      assert.equal(g.origin, f.origin);
+      assert.equal(g.severity, f.severity);
+      assert.equal(g.packets.length, f.packets.length);
+      assert.deepEqual(
+        g.connection.asSeen?.map((x) => [x.client, x.server]),
+        f.connection.asSeen?.map((x) => [x.client, x.server]),
+      );
+      if (hasTshark) {
+        const t = tshark(['-r', out]);
+        assert.equal(t.status, 0);
+        assert.equal(t.stderr, '');
+      }
+    });
+  }
+
+  it('--frame [C:]N exports the connection of that frame: the stable selector for --ndjson findings', async () => {
+    const input = lab('busy', 'client');
+    const { findings } = await runExplain([input]);
+    const f = findings.find((x) => x.kind === 'reset' && x.cause === 'refused')!;
+    const byFinding = path.join(dir, 'frame-by-finding.pcap');
+    const byFrame = path.join(dir, 'frame-by-frame.pcap');
+    assert.equal((await exportQuietly([input], { finding: f.id, write: byFinding, quiet: true })).code, 0);
+    const r = await exportQuietly([input], { frame: `0:${f.packets[0].frame}`, write: byFrame });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`of the connection of frame 0:${f.packets[0].frame}`));
+    assert.deepEqual(fs.readFileSync(byFrame), fs.readFileSync(byFinding));
+    // Several captures: frame N of capture 1.
+    const inputs = [lab('injected-both', 'client'), lab('injected-both', 'server')];
+    const both = path.join(dir, 'frame-1.pcapng');
+    const r2 = await exportQuietly(inputs, { frame: '1:10', write: both });
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stderr, /\(1 connection, 1 capture\)/);
+    const none = await exportQuietly([input], { frame: '0:999999', write: path.join(dir, 'none.pcap') });
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no packets of the connection of frame 0:999999/);
+  });
+
+  it('parses frame selectors', () => {
+    assert.deepEqual(parseFrame('12'), { capture: 0, frame: 12 });
+    assert.deepEqual(parseFrame('3:7'), { capture: 3, frame: 7 });
+    assert.throws(() => parseFrame('0'));
+    assert.throws(() => parseFrame('a:1'));
+    assert.throws(() => parseFrame('1:2:3'));
+  });
+
   it('fails with one clear line and exit 1 on an unknown finding, a bad tuple or no selector', async () => {
     const input = lab('busy', 'client');
     const out = path.join(dir, 'none.pcap');
@@ -182,7 +261,7 @@ describe('rstscope export', () => {
     assert.match(absent.stderr, /no packets of connection 192\.0\.2\.1:1 ↔ 192\.0\.2\.2:2/);
     const neither = await exportQuietly([input], { write: out });
     assert.equal(neither.code, 1);
-    assert.match(neither.stderr, /exactly one of --finding N or --connection/);
+    assert.match(neither.stderr, /exactly one of --finding N, --frame \[C:\]N or --connection/);
     const stdin = await exportQuietly(['-'], { finding: 1, write: out });
     assert.equal(stdin.code, 1);
     assert.match(stdin.stderr, /needs files, not standard input/);

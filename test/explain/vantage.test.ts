@@ -54,6 +54,39 @@ for (const id of SCENARIOS) {
       assert.equal(v.finding?.origin, expectedOrigin(v.expected!.sender), `${where}: origin`);
       assert.equal(v.finding?.cause, v.expected!.cause, `${where}: cause`);
     }
+    // Where the reset was forged on the path, the capture next to the host it names proves it:
+    // the vantage evidence is there and the origin is surer than any one capture makes it.
+    const ABSENCE: Record<string, RegExp> = {
+      'firewall-reject':
+        /capture [23] \(server side\), nearer the server, recorded other traffic between these hosts around then but never saw this connection/,
+      'firewall-idle-timeout':
+        /absent from capture [23] \(server side\), which lies nearer the server, was recording then/,
+      'injected-both': /absent from capture [23] \(server side\)/,
+    };
+    const pattern = ABSENCE[id];
+    if (pattern !== undefined) {
+      const forged = joint.resets.filter((v) => v.expected?.sender === 'router');
+      assert.ok(forged.length > 0);
+      for (const v of forged) {
+        const f = v.finding!;
+        const texts = [
+          ...f.evidence.map((e) => e.detail),
+          ...(f.originDetail?.votes ?? []).map((x) => x.detail),
+        ];
+        assert.ok(
+          texts.some((t) => pattern.test(t)),
+          `${id}: no vantage evidence in ${JSON.stringify(texts)}`,
+        );
+        const alone = await runExplain([join(dir, `${id}-${v.vantage}.pcap`)]);
+        const single = alone.findings.find(
+          (x) => x.kind === 'reset' && x.packets.some((p) => p.frame === v.frame),
+        );
+        assert.ok(
+          (f.originDetail?.confidence ?? 0) > (single?.originDetail?.confidence ?? 1),
+          `${id}/${v.vantage}: origin confidence ${f.originDetail?.confidence} not above ${single?.originDetail?.confidence} alone`,
+        );
+      }
+    }
   });
 }
 
@@ -88,29 +121,39 @@ test('a multi-capture run only raises confidence or corrects the origin, and say
   }
 });
 
-test('path loss between vantage points is counted where the router drops', async () => {
+test('path loss between vantage points: counted and listed frame by frame where the router drops', async () => {
   const s = labScenarios().find((x) => x.id === 'path-loss');
   assert.ok(s !== undefined);
   const names = Object.keys(s.captures);
   const paths = names.map((n) => join(s.dir, s.captures[n]));
-  // Independent count: the server's packets at the server's capture and at the client's.
+  // Independent count: the server's packets (by seq, ack, length, IP ID) on the router's server
+  // side that never showed up on its client side — nft drops them in forwarding.
   const { readPackets } = await import('../../src/pipeline/read-packets.ts');
   const { formatAddress } = await import('../../src/decode/address.ts');
   const fromServer = async (path: string) => {
-    let n = 0;
+    const seen = new Map<string, number>();
     await readPackets([path], {
-      onTcp(_r, view) {
-        if (formatAddress(4, view.src) === '198.18.2.2' && (view.flags & 0x4) === 0) n++;
+      onTcp(r, view) {
+        if (formatAddress(4, view.src) === '198.18.2.2')
+          seen.set(`${view.seq}|${view.ack}|${view.payloadLength}|${view.ipId}`, r.frame);
       },
     });
-    return n;
+    return seen;
   };
-  const atServer = await fromServer(join(s.dir, s.captures.server));
-  const atClient = await fromServer(join(s.dir, s.captures.client));
-  assert.ok(atServer > atClient, 'the scenario drops server packets');
+  const atRouter = await fromServer(join(s.dir, s.captures.router));
+  const atRouterC = await fromServer(join(s.dir, s.captures['router-c']));
+  const lostFrames = [...atRouter].filter(([k]) => !atRouterC.has(k)).map(([, frame]) => frame);
+  assert.ok(lostFrames.length > 0, 'the scenario drops server packets');
   const { paths: loss } = await runExplain(paths);
   const sc = loss.find((p) => p.direction === 'server→client');
   assert.ok(sc !== undefined, 'server→client loss reported');
-  assert.equal(sc.lost, atServer - atClient);
-  assert.ok(sc.from.includes(names.indexOf('server')) && sc.to.includes(names.indexOf('client')));
+  assert.equal(sc.lost, lostFrames.length);
+  assert.deepEqual(sc.from, [names.indexOf('router')], 'last seen on the router, server side');
+  assert.deepEqual(sc.to, [names.indexOf('router-c')], 'never on its client side');
+  assert.deepEqual(
+    sc.frames.map((f) => f.frame),
+    lostFrames.slice(0, sc.frames.length),
+  );
+  assert.ok(sc.frames.every((f) => f.capture === names.indexOf('router')));
+  assert.equal(loss.filter((p) => p.direction === 'client→server').length, 0, 'nothing lost the other way');
 });

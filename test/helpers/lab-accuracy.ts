@@ -92,7 +92,7 @@ export async function labAccuracy(
       for (const r of rsts) {
         const expected = s.resets.find((e) => e.from === r.from && e.to === r.to && e.seq === r.seq) ?? null;
         const holders = findings.filter(
-          (f) => f.kind === 'reset' && f.packets.some((p) => p.frame === r.frame),
+          (f) => f.kind === 'reset' && f.packets.some((p) => p.capture === capture && p.frame === r.frame),
         );
         const finding = holders[0] ?? null;
         result.resets.push({
