@@ -51,6 +51,17 @@ export function pcapVariantOf(buf: Buffer, pos: number): number | null {
   return null;
 }
 
+/**
+ * An unsigned 32-bit record header field in the file's byte order, assembled from bytes: this runs
+ * four times per record, and plain element loads are cheaper than Buffer's bounds-checked
+ * readUInt32LE/BE calls (the caller has checked that the header is in the buffer).
+ */
+function field32(buf: Buffer, p: number, le: boolean): number {
+  return le
+    ? (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0
+    : ((buf[p] << 24) | (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3]) >>> 0;
+}
+
 export class PcapParser implements FormatParser {
   readonly format = 'pcap';
   need = PCAP_FILE_HEADER_LENGTH;
@@ -115,7 +126,7 @@ export class PcapParser implements FormatParser {
         this.need = headerLength;
         return pos;
       }
-      const captured = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+      const captured = field32(buf, pos + 8, le);
       if (captured > this.maxCaptured) {
         this.damaged(base + pos, captured, `more than the ${this.maxCaptured} any frame can have`);
         pos++;
@@ -133,8 +144,8 @@ export class PcapParser implements FormatParser {
         this.need = total;
         return pos;
       }
-      const seconds = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const fraction = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      const seconds = field32(buf, pos, le);
+      const fraction = field32(buf, pos + 4, le);
       if (nanos) {
         const micros = Math.floor(fraction / 1000);
         record.tsMicros = seconds * 1_000_000 + micros;
@@ -149,7 +160,7 @@ export class PcapParser implements FormatParser {
       record.interfaceId = 0;
       record.data = buf;
       record.capturedLength = captured;
-      const original = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      const original = field32(buf, pos + 12, le);
       record.originalLength = original;
       // The time a resynchronisation must be near: from sound records only (a record read from
       // a misaligned position after a subtly wrong length is garbage that tshark shows too).

@@ -93,12 +93,18 @@ function blockName(type: number): string {
   }
 }
 
+/**
+ * Fields in the section's byte order, assembled from bytes (cheaper than Buffer's bounds-checked
+ * readUInt32LE/BE, and this runs several times per block). Callers check that the bytes are there.
+ */
 function u32(buf: Buffer, pos: number, le: boolean): number {
-  return le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+  return le
+    ? (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24)) >>> 0
+    : ((buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]) >>> 0;
 }
 
 function u16(buf: Buffer, pos: number, le: boolean): number {
-  return le ? buf.readUInt16LE(pos) : buf.readUInt16BE(pos);
+  return le ? buf[pos] | (buf[pos + 1] << 8) : (buf[pos] << 8) | buf[pos + 1];
 }
 
 /** One IDB of the current section. Allocated per IDB, never per packet. */
