@@ -54,22 +54,51 @@ export class Output {
 /** Signal numbers for the conventional exit status 128 + n (POSIX shells report it so). */
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
 
+export interface SignalFlush {
+  /** 128 + the signal number once SIGINT or SIGTERM arrived, else null. */
+  readonly status: number | null;
+  /** Removes the handlers. */
+  dispose(): void;
+}
+
 /**
- * Until the returned function is called, SIGINT (Ctrl-C) and SIGTERM flush `out` (and run
- * `before`, e.g. to clear a progress line) and end the process with status 128 + the signal
- * number, instead of dying with the output still in the buffer.
+ * While installed, SIGINT (Ctrl-C) and SIGTERM flush `out` (after `before`, e.g. clearing a
+ * progress line) and end the process with status 128 + the signal number, instead of dying with
+ * the output still in the buffer.
+ *
+ * With `drainMs`, the first signal lets reading go on that long first: in `tcpdump -w - |
+ * rstscope packets -` Ctrl-C reaches both, and tcpdump writes its last buffered packets as it
+ * exits; they are read and printed before the end (the caller returns `status` when the input
+ * ends within the delay). A second signal ends at once.
  */
-export function flushOnSignals(out: Output, before?: () => void): () => void {
+export function flushOnSignals(
+  out: Output,
+  options: { before?: () => void; drainMs?: number } = {},
+): SignalFlush {
+  const state = { status: null as number | null };
+  const finish = (status: number): never => {
+    options.before?.();
+    out.flush();
+    process.exit(status);
+  };
   const handlers = Object.entries(SIGNAL_NUMBERS).map(([name, number]) => {
     const handler = () => {
-      before?.();
+      const status = 128 + number;
+      if (state.status !== null || options.drainMs === undefined) finish(status);
+      state.status = status;
+      options.before?.();
       out.flush();
-      process.exit(128 + number);
+      setTimeout(() => finish(status), options.drainMs).unref();
     };
     process.on(name, handler);
     return [name, handler] as const;
   });
-  return () => {
-    for (const [name, handler] of handlers) process.off(name, handler);
+  return {
+    get status() {
+      return state.status;
+    },
+    dispose() {
+      for (const [name, handler] of handlers) process.off(name, handler);
+    },
   };
 }

@@ -7,6 +7,9 @@ import { PacketFilter } from './packet-filter.ts';
 import { captureExitCode, printCaptureProblems } from './problems.ts';
 import { ProgressLine } from './progress.ts';
 
+/** How long the input may go on after Ctrl-C: enough for tcpdump to write its last packets and exit. */
+const DRAIN_MS = 1000;
+
 export interface PacketsOptions extends PacketFilterOptions {
   json?: boolean;
   quiet?: boolean;
@@ -19,7 +22,8 @@ export interface PacketsOptions extends PacketFilterOptions {
  * written and then its problems (stderr), so an unreadable second file neither hides nor cuts
  * the first one's packets, and the files after it are still read. Several inputs in text mode get
  * a heading line each ("# capture 1: b.pcap") that says what the "1:" before their frames means.
- * Live input is flushed whenever the reader waits for more, and on Ctrl-C.
+ * Live input is flushed whenever the reader waits for more, and on Ctrl-C (after the last packets
+ * the writer sends as it exits).
  */
 export async function packetsCommand(paths: string[], options: PacketsOptions): Promise<number> {
   const filter = new PacketFilter(options);
@@ -27,7 +31,11 @@ export async function packetsCommand(paths: string[], options: PacketsOptions): 
   const json = options.json === true;
   const many = paths.length > 1;
   const progress = new ProgressLine(paths, { quiet: options.quiet });
-  const stopFlushing = flushOnSignals(out, () => progress.done());
+  // Reading standard input, Ctrl-C lets the writer's last packets through (see flushOnSignals).
+  const signals = flushOnSignals(out, {
+    before: () => progress.done(),
+    drainMs: paths.includes('-') ? DRAIN_MS : undefined,
+  });
   try {
     const results = await readPackets(paths, {
       continueAfterInputError: true,
@@ -46,12 +54,12 @@ export async function packetsCommand(paths: string[], options: PacketsOptions): 
         printCaptureProblems(result.summary);
       },
     });
-    return captureExitCode(results.map((r) => r.summary));
+    return signals.status ?? captureExitCode(results.map((r) => r.summary));
   } finally {
     // Also on an unexpected error: what was decoded before it is not lost.
     progress.done();
     out.flush();
-    stopFlushing();
+    signals.dispose();
   }
 }
 

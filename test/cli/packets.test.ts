@@ -285,25 +285,65 @@ describe('what a packet line shows', () => {
 });
 
 describe('live standard input', () => {
-  test('packets show while the input is still open; Ctrl-C ends with status 130', async () => {
-    const bytes = fs.readFileSync(REFUSED);
+  /** `rstscope packets -` fed like `tcpdump -w - |`: by hand, with the pipe kept open. */
+  async function live(steps: (child: ReturnType<typeof spawn>, seen: () => string) => Promise<void>) {
     const child = spawn(process.execPath, [MAIN, 'packets', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // What tcpdump -w - has written so far; the pipe stays open, as while it keeps capturing.
-      child.stdin.write(bytes);
-      const deadline = Date.now() + 10_000;
-      while (out.split('\n').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.match(out, /^ {5}3 .*\n {5}4 .*\[RA\]/, 'the packets are out before the input ends');
-      child.kill('SIGINT');
-      assert.equal(await exited, 130);
+      await steps(child, () => out);
+      return { code: await exited, out };
     } finally {
       child.kill('SIGKILL');
-      child.stdin.destroy();
+      child.stdin?.destroy();
     }
+  }
+
+  async function until(seen: () => string, pattern: RegExp): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!pattern.test(seen()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  // refused/client.pcap: 24-byte header, two ARP frames (58 bytes each), SYN (90), RST (70).
+  const bytes = fs.readFileSync(REFUSED);
+  const beforeRst = 24 + 58 + 58 + 90;
+
+  test('packets show while the input is still open', async () => {
+    const r = await live(async (child, seen) => {
+      child.stdin?.write(bytes.subarray(0, beforeRst));
+      await until(seen, /\[S\]/);
+      assert.match(seen(), /^ {5}3 .* \[S\] /, 'the SYN is out before more input comes');
+      child.stdin?.end(bytes.subarray(beforeRst));
+    });
+    assert.equal(r.code, 0);
+    assert.match(r.out, /\n {5}4 .*\[RA\]/);
+  });
+
+  test('Ctrl-C: the packets the writer sends as it exits are still shown, then status 130', async () => {
+    const r = await live(async (child, seen) => {
+      child.stdin?.write(bytes.subarray(0, beforeRst));
+      await until(seen, /\[S\]/);
+      child.kill('SIGINT');
+      // tcpdump got the same Ctrl-C: it writes what it still buffered and closes the pipe.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      child.stdin?.end(bytes.subarray(beforeRst));
+    });
+    assert.equal(r.code, 130);
+    assert.match(r.out, /^ {5}3 .*\[S\].*\n {5}4 .*\[RA\]/);
+  });
+
+  test('Ctrl-C with a writer that does not stop: ends after the grace period, output kept', async () => {
+    const started = Date.now();
+    const r = await live(async (child, seen) => {
+      child.stdin?.write(bytes);
+      await until(seen, /\[RA\]/);
+      child.kill('SIGINT');
+    });
+    assert.equal(r.code, 130);
+    assert.ok(Date.now() - started < 8000);
+    assert.match(r.out, /\[RA\]/);
   });
 });
