@@ -162,9 +162,11 @@ export class PcapParser implements FormatParser {
       record.capturedLength = captured;
       const original = field32(buf, pos + 12, le);
       record.originalLength = original;
-      // The time a resynchronisation must be near: from sound records only (a record read from
-      // a misaligned position after a subtly wrong length is garbage that tshark shows too).
-      if (captured <= original && original <= MAX_RECORD_BYTES) this.lastSeconds = seconds;
+      // The time a resynchronisation must be near: from sound records only. A record read from a
+      // misaligned position after a subtly wrong length (or a second file header, `cat a.pcap
+      // b.pcap`) is garbage that tshark shows too; its time must not become the reference.
+      if (captured <= original && original <= MAX_RECORD_BYTES && this.nearLastTime(seconds))
+        this.lastSeconds = seconds;
       record.offset = pos + headerLength;
       record.fileOffset = base + pos;
       // (A zero snaplen, which the format forbids but some writers emit, means "no limit".)
@@ -211,6 +213,12 @@ export class PcapParser implements FormatParser {
         `truncated record header at byte ${offset}: ${left} of ${this.recordHeaderLength} bytes present; the capture was cut short`,
       );
     }
+  }
+
+  /** Within the resynchronisation window of the last sound record's time (or none yet). */
+  private nearLastTime(seconds: number): boolean {
+    const last = this.lastSeconds;
+    return last < 0 || (seconds >= last - RESYNC_BEFORE_S && seconds <= last + RESYNC_AFTER_S);
   }
 
   private u32(buf: Buffer, pos: number): number {

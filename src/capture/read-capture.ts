@@ -289,7 +289,7 @@ function decompressionProblem(compression: Compression, rawBytes: number, error:
   const message = error instanceof Error ? error.message : String(error);
   if (compression === 'gzip' && /incorrect (data|length) check/.test(message)) {
     // The trailer is checked after its member's data was delivered (gzip.ts): nothing is missing.
-    return `the gzip data fails its integrity check after ${rawBytes} compressed bytes (${message}: the trailer's CRC-32 or length does not match); every packet was read, but some may be damaged`;
+    return `the gzip data fails its integrity check after ${rawBytes} compressed bytes (${message}: the trailer's CRC-32 or length does not match); every packet it covers was read, but some may be damaged; reading stopped there`;
   }
   return `the ${compression} data is corrupt or cut short after ${rawBytes} compressed bytes (${message}); reading stopped there`;
 }

@@ -22,8 +22,8 @@ interface Tally {
 const MAX_REASONS = 4;
 
 export class DecodeIssues {
-  /** Keyed by status and problem text ("truncated|TCP header cut short"). */
-  private readonly unusable = new Map<string, Tally & { status: DecodeStatus; problem: string }>();
+  /** Keyed by how and problem text ("cut by the snaplen|TCP header cut short"). */
+  private readonly unusable = new Map<string, Tally & { how: string; problem: string }>();
   /** Keyed by interface id * 2^16 + link type (pcapng link types are 16-bit). */
   private readonly unsupported = new Map<number, Tally & { linkType: number; interfaceId: number }>();
   private optionsCut: Tally | null = null;
@@ -44,7 +44,8 @@ export class DecodeIssues {
         });
       return;
     }
-    const key = `${view.status}|${view.problem}`;
+    const how = howUnusable(view.status, record);
+    const key = `${how}|${view.problem}`;
     const t = this.unusable.get(key);
     if (t !== undefined) t.count++;
     else
@@ -52,7 +53,7 @@ export class DecodeIssues {
         count: 1,
         frame: record.frame,
         offset: record.fileOffset,
-        status: view.status,
+        how,
         problem: view.problem,
       });
   }
@@ -87,10 +88,9 @@ export class DecodeIssues {
       const tallies = [...this.unusable.values()].sort((a, b) => b.count - a.count || a.frame - b.frame);
       let total = 0;
       for (const t of tallies) total += t.count;
-      const reasons = tallies.slice(0, MAX_REASONS).map((t) => {
-        const how = t.status === 'truncated' ? 'cut by the snaplen' : 'malformed';
-        return `${t.count} ${how} (${t.problem}; first: frame ${t.frame})`;
-      });
+      const reasons = tallies
+        .slice(0, MAX_REASONS)
+        .map((t) => `${t.count} ${t.how} (${t.problem}; first: frame ${t.frame})`);
       const others = tallies.slice(MAX_REASONS).reduce((n, t) => n + t.count, 0);
       if (others > 0) reasons.push(`${others} for other reasons`);
       const first = tallies.reduce((a, b) => (b.frame < a.frame ? b : a));
@@ -105,6 +105,15 @@ export class DecodeIssues {
     }
     if (summary.records > 0 && usable === 0) summary.readable = false;
   }
+}
+
+/**
+ * Bytes ran out inside a header: the snaplen cut the frame when it was longer on the wire, else
+ * the frame itself is too short for what it claims to carry.
+ */
+function howUnusable(status: DecodeStatus, record: CaptureRecord): string {
+  if (status !== 'truncated') return 'malformed';
+  return record.capturedLength < record.originalLength ? 'cut by the snaplen' : 'too short';
 }
 
 function plural(n: number, noun: string): string {

@@ -195,6 +195,26 @@ describe('cut and corrupt captures', () => {
     );
   });
 
+  test('two pcap files concatenated (cat a.pcap b.pcap): the second file header is skipped', async () => {
+    const writer = new PcapWriter({ linkType: LinkType.ETHERNET });
+    for (let i = 0; i < 3; i++)
+      writer.writePacket(1_700_000_000_000_000 + i * 1000, ethernetFrame(60 + i, i));
+    const one = writer.toBuffer();
+    const file = writeTemp(dir, 'cat.pcap', Buffer.concat([one, one]));
+    const { records, summary } = await collect(file);
+    // Its first 16 bytes read as a record of 0 bytes (as tshark reads them), then its snaplen as
+    // a length no frame can have: skipped to the second file's first record.
+    assert.deepEqual(
+      records.map((r) => r.capturedLength),
+      [60, 61, 62, 0, 60, 61, 62],
+    );
+    assert.equal(summary.problems.length, 1);
+    assert.match(
+      summary.problems[0].message,
+      new RegExp(`skipped 8 bytes to the next plausible record, at byte ${one.length + 24}`),
+    );
+  });
+
   test('a corrupt record length near the end, with nothing plausible after it, stops reading', async () => {
     const bytes = threePcapRecords();
     const third = 24 + 2 * 16 + 60 + 74;

@@ -118,7 +118,7 @@ describe('compressed captures', () => {
       assert.match(
         got.summary.problems[0].message,
         new RegExp(
-          `the gzip data fails its integrity check after ${packed.length} compressed bytes \\(incorrect ${what === 'CRC-32' ? 'data' : 'length'} check.*every packet was read`,
+          `the gzip data fails its integrity check after ${packed.length} compressed bytes \\(incorrect ${what === 'CRC-32' ? 'data' : 'length'} check.*every packet it covers was read`,
         ),
       );
     });
