@@ -1,12 +1,13 @@
 /**
  * Compressed captures are recognised by their magic bytes, never by the file name, so
  * `zcat`-less pipelines (`curl … | rstscope explain -`) work as well as `trace.pcap.gz`.
- * Node 24's zlib decompresses gzip (RFC 1952, several members allowed) and zstd (RFC 8878)
- * as streams: no npm dependency, memory bounded by the stream's chunk size.
+ * Node 24's zlib inflates gzip (RFC 1952, several members allowed; the framing is ours, gzip.ts)
+ * and decompresses zstd (RFC 8878) as streams: no npm dependency, memory bounded by the chunk size.
  */
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { type ByteSource, RawInputError, StreamSource } from './byte-source.ts';
+import { gunzip } from './gzip.ts';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -43,27 +44,39 @@ const OUTPUT_CHUNK = 256 * 1024;
 /**
  * A source of decompressed bytes. `head` holds the raw bytes already taken from `raw` to look at
  * the magic; the rest is pulled from `raw` as the decompressor asks for it.
+ *
+ * gzip goes through our own member reader (gzip.ts) so that a bad trailer costs no data; zstd
+ * through Node's decompressor, which already delivers what `zstdcat` does (zstd itself withholds
+ * the block whose checksum fails).
  */
 export function decompressingSource(raw: ByteSource, head: Buffer, kind: 'gzip' | 'zstd'): StreamSource {
+  let headPending = true;
+  async function nextRawChunk(): Promise<Buffer | null> {
+    if (headPending) {
+      headPending = false;
+      return head;
+    }
+    // A fresh buffer per raw chunk: the decompressor may hold on to it asynchronously.
+    const chunk = Buffer.allocUnsafe(RAW_CHUNK);
+    let n: number;
+    try {
+      n = await raw.read(chunk, 0, chunk.length);
+    } catch (error) {
+      throw error instanceof RawInputError ? error : new RawInputError(error);
+    }
+    if (n === 0) return null;
+    return n === chunk.length ? chunk : chunk.subarray(0, n);
+  }
+  if (kind === 'gzip') return new StreamSource(gunzip(nextRawChunk, OUTPUT_CHUNK), () => raw.rawBytes);
+
   async function* rawChunks(): AsyncGenerator<Buffer> {
-    yield head;
     for (;;) {
-      // A fresh buffer per raw chunk: the decompressor may hold on to it asynchronously.
-      const chunk = Buffer.allocUnsafe(RAW_CHUNK);
-      let n: number;
-      try {
-        n = await raw.read(chunk, 0, chunk.length);
-      } catch (error) {
-        throw error instanceof RawInputError ? error : new RawInputError(error);
-      }
-      if (n === 0) return;
-      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+      const chunk = await nextRawChunk();
+      if (chunk === null) return;
+      yield chunk;
     }
   }
-  const decompressor =
-    kind === 'gzip'
-      ? zlib.createGunzip({ chunkSize: OUTPUT_CHUNK })
-      : zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK });
+  const decompressor = zlib.createZstdDecompress({ chunkSize: OUTPUT_CHUNK });
   const input = Readable.from(rawChunks(), { objectMode: false });
   // pipe() does not forward errors: an I/O error of the input must end the decompressed stream
   // too, with the same error, so the reader can tell it from corrupt compressed data.

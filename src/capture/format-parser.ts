@@ -16,6 +16,13 @@ export interface FormatParser {
   /** Digits after the second of the finest timestamp unit met (6 for µs, 9 for ns). */
   readonly tsPrecision: number;
   /**
+   * Length of the whole stream when known (an uncompressed file), else -1. With it a length
+   * field that runs past the end of the file is known to be corrupt while still far from it.
+   */
+  streamSize: number;
+  /** Stream offset just after the last well-formed record or block: how far the file was read. */
+  readonly consumed: number;
+  /**
    * Parses complete records in buf[pos, end) and returns the position after the last one.
    * `base` is the stream offset of buf[0], used for record offsets and messages.
    */

@@ -5,6 +5,7 @@ export { MAX_RECORD_BYTES, STANDARD_MAX_SNAPLEN } from './format-parser.ts';
 export {
   type KnownLinkType,
   LinkType,
+  linkTypeLabel,
   linkTypeName,
   pcapFcsLengthOf,
   pcapLinkTypeOf,

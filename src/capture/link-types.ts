@@ -84,11 +84,51 @@ const NAMES = new Map<number, string>([
   [LinkType.WIRESHARK_UPPER_PDU, 'Wireshark upper PDU'],
   [LinkType.PKTAP, 'Apple PKTAP'],
   [LinkType.LINUX_SLL2, 'Linux cooked v2'],
+  // Others met in captures but carrying no TCP/IP that rstscope decodes: named for messages only.
+  [6, 'Token Ring'],
+  [8, 'SLIP'],
+  [100, 'ATM RFC 1483'],
+  [107, 'Frame Relay'],
+  [122, 'IP over Fibre Channel'],
+  [123, 'SunATM'],
+  [169, 'GPRS LLC'],
+  [177, 'Linux LAPD'],
+  [187, 'Bluetooth HCI H4'],
+  [189, 'Linux USB'],
+  [195, 'IEEE 802.15.4'],
+  [201, 'Bluetooth HCI H4 with pseudo-header'],
+  [220, 'Linux USB (memory-mapped)'],
+  [227, 'SocketCAN'],
+  [231, 'D-Bus'],
+  [242, 'IP over InfiniBand'],
+  [243, 'MPEG-2 TS'],
+  [247, 'InfiniBand'],
+  [248, 'SCTP'],
+  [249, 'USBPcap'],
+  [251, 'Bluetooth LE link layer'],
+  [253, 'Linux netlink'],
+  [254, 'Bluetooth Linux monitor'],
+  [271, 'vsock'],
+  [274, 'Ethernet mPackets'],
 ]);
+
+/** LINKTYPE_USER0..15 (147..162): private use, their meaning is known only to whoever wrote them. */
+const USER_FIRST = 147;
+const USER_LAST = 162;
 
 /** "Ethernet", "Linux cooked v2", … or "link type 147" for a value not in the table. */
 export function linkTypeName(linkType: number): string {
   return NAMES.get(linkType) ?? `link type ${linkType}`;
+}
+
+/** "link type 147 (USER0, private use)", "link type 1 (Ethernet)": for messages. */
+export function linkTypeLabel(linkType: number): string {
+  const name =
+    NAMES.get(linkType) ??
+    (linkType >= USER_FIRST && linkType <= USER_LAST
+      ? `USER${linkType - USER_FIRST}, private use`
+      : 'not in the registry rstscope knows');
+  return `link type ${linkType} (${name})`;
 }
 
 /**

@@ -5,8 +5,15 @@
  * the section, and interfaces (IDBs) are numbered from 0 again in every section. Packets come in
  * Enhanced Packet Blocks (EPB), Simple Packet Blocks (SPB) or the obsolete Packet Block (PB).
  * Every other block type is skipped by its length, as the spec asks of readers.
+ *
+ * A corrupt block length (impossible, different at both ends, or — when the file size is known —
+ * running past the end of the file) would end the file for tshark. Blocks are 32-bit aligned and
+ * repeat their length at their end, so the reader looks at each following 4-byte boundary for a
+ * known block type whose two length fields agree (and, for a packet block, whose interface
+ * exists) and reads on from there, saying how many bytes it skipped. Frames after the damage are
+ * numbered on from the last good frame: tshark has no numbers there.
  */
-import { type FormatParser, MAX_RECORD_BYTES } from './format-parser.ts';
+import { type FormatParser, MAX_RECORD_BYTES, STANDARD_MAX_SNAPLEN } from './format-parser.ts';
 import type { RecordSink } from './record-sink.ts';
 import { TimestampScale, TSRESOL_MICRO } from './timestamp.ts';
 
@@ -45,6 +52,29 @@ const MIN_SPB = 16;
 /** A hostile file could declare millions of interfaces; real ones have a handful. */
 const MAX_INTERFACES_PER_SECTION = 65536;
 
+/** Block types a resynchronisation may land on (unknown types are skipped, but not trusted). */
+const RESYNC_TYPES: ReadonlySet<number> = new Set(Object.values(BlockType));
+
+/** Smallest length of each block type, for resynchronisation candidates. */
+function minimumLength(type: number): number {
+  switch (type) {
+    case BlockType.sectionHeader:
+      return MIN_SHB;
+    case BlockType.interfaceDescription:
+      return MIN_IDB;
+    case BlockType.enhancedPacket:
+    case BlockType.packet:
+      return MIN_EPB;
+    case BlockType.simplePacket:
+      return MIN_SPB;
+    default:
+      return MIN_BLOCK;
+  }
+}
+
+/** Bytes a packet block may carry beyond its frame (options: comments, hashes, flags). */
+const PLAUSIBLE_OPTIONS_BYTES = 65536;
+
 function blockName(type: number): string {
   switch (type) {
     case BlockType.sectionHeader:
@@ -66,12 +96,18 @@ function blockName(type: number): string {
   }
 }
 
+/**
+ * Fields in the section's byte order, assembled from bytes (cheaper than Buffer's bounds-checked
+ * readUInt32LE/BE, and this runs several times per block). Callers check that the bytes are there.
+ */
 function u32(buf: Buffer, pos: number, le: boolean): number {
-  return le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+  return le
+    ? (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24)) >>> 0
+    : ((buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]) >>> 0;
 }
 
 function u16(buf: Buffer, pos: number, le: boolean): number {
-  return le ? buf.readUInt16LE(pos) : buf.readUInt16BE(pos);
+  return le ? buf[pos] | (buf[pos + 1] << 8) : (buf[pos] << 8) | buf[pos + 1];
 }
 
 /** One IDB of the current section. Allocated per IDB, never per packet. */
@@ -92,9 +128,19 @@ export class PcapngParser implements FormatParser {
   /** Byte order of the current section. */
   littleEndian = true;
 
+  streamSize = -1;
+  consumed = 0;
+
   private readonly sink: RecordSink;
   private interfaces: (PcapngInterface | null)[] = [];
   private sawInterface = false;
+  /** Largest snaplen of the interfaces met (0: none or unlimited), to judge a block length. */
+  private largestSnaplen = 0;
+  /** Stream offset of the damaged block while looking for the next one, else -1. */
+  private damageAt = -1;
+  private damageType = 0;
+  private damageLength = 0;
+  private damageReason = '';
 
   constructor(sink: RecordSink) {
     this.sink = sink;
@@ -102,6 +148,10 @@ export class PcapngParser implements FormatParser {
 
   feed(buf: Buffer, pos: number, end: number, base: number): number {
     for (;;) {
+      if (this.damageAt >= 0) {
+        pos = this.resync(buf, pos, end, base, false);
+        if (this.damageAt >= 0 || this.stopped) return pos;
+      }
       const available = end - pos;
       if (available < MIN_BLOCK) {
         this.need = MIN_BLOCK;
@@ -115,10 +165,14 @@ export class PcapngParser implements FormatParser {
         const magic = buf.readUInt32LE(pos + 8);
         if (magic === BYTE_ORDER_MAGIC) le = true;
         else if (buf.readUInt32BE(pos + 8) === BYTE_ORDER_MAGIC) le = false;
-        else {
+        else if (this.sections === 0) {
           const offset = base + pos;
           this.stop(offset, `bad byte-order magic in the Section Header Block at byte ${offset}`);
           return pos;
+        } else {
+          this.damaged(base + pos, type, 0, 'bad byte-order magic');
+          pos += 4;
+          continue;
         }
       } else if (this.sections === 0) {
         const offset = base + pos;
@@ -127,25 +181,41 @@ export class PcapngParser implements FormatParser {
       }
       const length = u32(buf, pos + 4, le);
       if (length < MIN_BLOCK || (length & 3) !== 0 || length > MAX_RECORD_BYTES) {
-        const offset = base + pos;
-        this.stop(
-          offset,
-          `corrupt ${blockName(type)} at byte ${offset}: block length ${length} is not a multiple of 4 between ${MIN_BLOCK} and ${MAX_RECORD_BYTES}; reading stopped there`,
+        this.damaged(
+          base + pos,
+          type,
+          length,
+          `block length ${length} is not a multiple of 4 between ${MIN_BLOCK} and ${MAX_RECORD_BYTES}`,
         );
-        return pos;
+        pos += 4;
+        continue;
       }
       if (available < length) {
+        // Only a block not wholly in the buffer can run past the end of the file.
+        if (this.streamSize >= 0 && base + pos + length > this.streamSize) {
+          const left = this.streamSize - (base + pos);
+          this.damaged(
+            base + pos,
+            type,
+            length,
+            `block length ${length} runs past the end of the file (${left} bytes left)`,
+          );
+          pos += 4;
+          continue;
+        }
         this.need = length;
         return pos;
       }
       const trailing = u32(buf, pos + length - 4, le);
       if (trailing !== length) {
-        const offset = base + pos;
-        this.stop(
-          offset,
-          `corrupt ${blockName(type)} at byte ${offset}: its length is ${length} at the start but ${trailing} at the end; reading stopped there`,
+        this.damaged(
+          base + pos,
+          type,
+          length,
+          `its length is ${length} at the start but ${trailing} at the end`,
         );
-        return pos;
+        pos += 4;
+        continue;
       }
       switch (type) {
         case BlockType.enhancedPacket:
@@ -177,25 +247,130 @@ export class PcapngParser implements FormatParser {
           break;
       }
       pos += length;
+      this.consumed = base + pos;
     }
   }
 
   finish(buf: Buffer, pos: number, end: number, base: number): void {
-    const left = end - pos;
-    if (left <= 0 || this.stopped) return;
-    const offset = base + pos;
-    if (left < MIN_BLOCK) {
-      this.stop(
-        offset,
-        `truncated block header at byte ${offset}: ${left} of ${MIN_BLOCK} bytes present; the capture was cut short`,
-      );
+    // At the end of a stream of unknown size, a block claiming more than is left may have a
+    // corrupt length as well as be cut: a valid block after its start tells them apart.
+    while (!this.stopped && end - pos >= MIN_BLOCK) {
+      if (this.damageAt < 0) {
+        const length = u32(buf, pos + 4, this.littleEndian);
+        const left = end - pos;
+        this.damaged(
+          base + pos,
+          u32(buf, pos, this.littleEndian),
+          length,
+          `block length ${length} runs past the end of the data (${left} bytes left)`,
+        );
+        pos += 4;
+      }
+      pos = this.resync(buf, pos, end, base, true);
+      if (this.damageAt >= 0 || this.stopped) break;
+      pos = this.feed(buf, pos, end, base);
+    }
+    if (this.stopped) return;
+    if (this.damageAt >= 0) {
+      this.unrecoverable(end, base);
       return;
     }
-    const type = u32(buf, pos, this.littleEndian);
+    const left = end - pos;
+    if (left <= 0) return;
+    const offset = base + pos;
     this.stop(
       offset,
-      `truncated ${blockName(type)} at byte ${offset}: ${left} of ${this.need} bytes present; the capture was cut short`,
+      `truncated block header at byte ${offset}: ${left} of ${MIN_BLOCK} bytes present; the capture was cut short`,
     );
+  }
+
+  /** The block at `offset` cannot be stepped over: look for the next valid one. */
+  private damaged(offset: number, type: number, length: number, why: string): void {
+    this.damageAt = offset;
+    this.damageType = type;
+    this.damageLength = length;
+    this.damageReason = why;
+  }
+
+  /**
+   * Scans buf[pos, end) at 4-byte steps for the next valid block. Returns its position (damage
+   * cleared, the skip reported) or, with the damage still set, the position to rescan from once
+   * more bytes are in (`need` says how many); at the end of the input everything was tried.
+   */
+  private resync(buf: Buffer, pos: number, end: number, base: number, atEnd: boolean): number {
+    let c = pos;
+    for (; end - c >= MIN_BLOCK; c += 4) {
+      const verdict = this.validBlockAt(buf, c, end, base, atEnd);
+      if (verdict === 0) continue;
+      if (verdict < 0) return c;
+      const skipped = base + c - this.damageAt;
+      this.sink.problems.add(
+        this.damageAt,
+        `corrupt ${blockName(this.damageType)} at byte ${this.damageAt}: ${this.damageReason}; skipped ${skipped} bytes to the next valid block, at byte ${base + c}, and read on (tshark stops at the damage; frames after it are numbered on from frame ${this.sink.frames})`,
+        false,
+      );
+      this.damageAt = -1;
+      return c;
+    }
+    this.need = MIN_BLOCK;
+    return c;
+  }
+
+  /** 1: a valid block starts at c; 0: not here; -1: cannot tell yet (`need` set). */
+  private validBlockAt(buf: Buffer, c: number, end: number, base: number, atEnd: boolean): number {
+    let le = this.littleEndian;
+    const type = u32(buf, c, le);
+    if (type === BlockType.sectionHeader) {
+      if (buf.readUInt32LE(c + 8) === BYTE_ORDER_MAGIC) le = true;
+      else if (buf.readUInt32BE(c + 8) === BYTE_ORDER_MAGIC) le = false;
+      else return 0;
+    } else if (!RESYNC_TYPES.has(type) || this.damageType === BlockType.sectionHeader) {
+      // After a damaged section header, the interfaces of what follows are unknown: only the
+      // next section can be trusted.
+      return 0;
+    }
+    const length = u32(buf, c + 4, le);
+    if (length < minimumLength(type) || (length & 3) !== 0 || length > MAX_RECORD_BYTES) return 0;
+    if (this.streamSize >= 0 && base + c + length > this.streamSize) return 0;
+    if ((type === BlockType.enhancedPacket || type === BlockType.packet) && end - c >= MIN_EPB) {
+      // Cheap checks before waiting for the whole block: its interface exists, its frame fits.
+      const interfaceId = type === BlockType.packet ? u16(buf, c + 8, le) : u32(buf, c + 8, le);
+      const captured = u32(buf, c + 20, le);
+      if (!this.interfaces[interfaceId] || captured > length - MIN_EPB) return 0;
+      if (length - MIN_EPB > this.plausibleFrameBytes() + PLAUSIBLE_OPTIONS_BYTES) return 0;
+    }
+    if (end - c < length) {
+      if (atEnd) return 0;
+      this.need = length;
+      return -1;
+    }
+    return u32(buf, c + length - 4, le) === length ? 1 : 0;
+  }
+
+  /** The most bytes a frame of this file's interfaces can have. */
+  private plausibleFrameBytes(): number {
+    return Math.max(this.largestSnaplen, STANDARD_MAX_SNAPLEN);
+  }
+
+  /** No valid block after the damage: a cut file, or a corrupt length near the end. */
+  private unrecoverable(end: number, base: number): void {
+    const offset = this.damageAt;
+    const length = this.damageLength;
+    const left = (this.streamSize >= 0 ? this.streamSize : base + end) - offset;
+    const name = blockName(this.damageType);
+    this.damageAt = -1;
+    const plausible = length <= this.plausibleFrameBytes() + MIN_EPB + PLAUSIBLE_OPTIONS_BYTES;
+    if (plausible && length > left && length >= MIN_BLOCK && (length & 3) === 0) {
+      this.stop(
+        offset,
+        `truncated ${name} at byte ${offset}: ${left} of ${length} bytes present; the capture was cut short`,
+      );
+    } else {
+      this.stop(
+        offset,
+        `corrupt ${name} at byte ${offset}: ${this.damageReason}, and no valid block follows; reading stopped there`,
+      );
+    }
   }
 
   private sectionHeader(buf: Buffer, pos: number, length: number, base: number, le: boolean): void {
@@ -263,6 +438,7 @@ export class PcapngParser implements FormatParser {
       }
       o += 4 + ((size + 3) & ~3);
     }
+    if (snaplen > this.largestSnaplen) this.largestSnaplen = snaplen;
     const scale = new TimestampScale(tsresol, tsoffset);
     // The file's precision is the finest of its interfaces (µs when there is no IDB at all).
     if (!this.sawInterface || scale.precision > this.tsPrecision) this.tsPrecision = scale.precision;
@@ -319,6 +495,7 @@ export class PcapngParser implements FormatParser {
     record.frame = frame;
     record.tsMicros = iface.scale.micros;
     record.tsNanos = iface.scale.nanos;
+    record.tsPrecision = iface.scale.precision;
     record.linkType = iface.linkType;
     record.interfaceId = interfaceId;
     record.capturedLength = captured;
@@ -351,6 +528,7 @@ export class PcapngParser implements FormatParser {
     // No timestamp in an SPB; Wireshark shows such frames at time 0 as well.
     record.tsMicros = 0;
     record.tsNanos = 0;
+    record.tsPrecision = iface.scale.precision;
     record.linkType = iface.linkType;
     record.interfaceId = 0;
     record.capturedLength = captured;

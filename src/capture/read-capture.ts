@@ -46,6 +46,13 @@ export interface ReadCaptureOptions {
   stdin?: NodeJS.ReadableStream;
   /** Called for each pcapng Interface Description Block, before the packets that refer to it. */
   onInterface?: (iface: CaptureInterface) => void;
+  /**
+   * Called when the input is a stream (standard input, a pipe) and the reader is about to wait
+   * for more of it: everything delivered so far is all there is for now, the moment for a
+   * consumer to flush its output so that `tcpdump -w - | rstscope packets -` shows packets as
+   * they come. Never called for a file, compressed or not.
+   */
+  onWait?: () => void;
 }
 
 /** The input could not be read at all (or failed while being read): not a content problem. */
@@ -53,6 +60,11 @@ export class CaptureInputError extends Error {
   readonly path: string;
   /** The system error code (ENOENT, EACCES, EISDIR, EIO…) when there is one. */
   readonly code: string | undefined;
+  /**
+   * When the input failed while being read: what was read before (frames delivered, problems),
+   * with this error as its last, fatal problem. null when the input could not be opened.
+   */
+  summary: CaptureSummary | null = null;
 
   constructor(path: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException | undefined)?.code;
@@ -136,11 +148,14 @@ export async function readCapture(
     linkTypes: sink.linkTypes,
     tsPrecision: 6,
     problems: problems.problems,
+    readable: false,
   };
   const opened = openInput(path, options);
   const raw = opened.source;
   let source = raw;
   const onProgress = options.onProgress;
+  // Only a stream makes the reader wait: a file (even a compressed one) reads as fast as it can.
+  const onWait = opened.totalBytes === null ? options.onWait : undefined;
   let lastProgress = 0;
   const chunkSize = Math.max(
     MIN_CHUNK_SIZE,
@@ -181,17 +196,18 @@ export async function readCapture(
 
       let n: number;
       try {
-        n = await source.read(buf, filled, buf.length - filled);
+        const read = source.read(buf, filled, buf.length - filled);
+        if (typeof read === 'number') {
+          n = read;
+        } else {
+          onWait?.();
+          n = await read;
+        }
       } catch (error) {
         if (error instanceof RawInputError || source === raw) throw error;
         // The decompressor failed: corrupt or cut compressed data. What came before is delivered.
         decompressionFailed = true;
-        const message = error instanceof Error ? error.message : String(error);
-        problems.add(
-          base + filled,
-          `the ${summary.compression} data is corrupt or cut short after ${raw.rawBytes} compressed bytes (${message}); reading stopped there`,
-          true,
-        );
+        problems.add(base + filled, decompressionProblem(summary.compression, raw.rawBytes, error), true);
         break;
       }
       if (n === 0) break;
@@ -223,6 +239,10 @@ export async function readCapture(
           break;
         }
         summary.format = parser.format;
+        // The parser can tell a corrupt length from a cut file only when it knows where the
+        // stream ends: the size of an uncompressed file.
+        if (summary.compression === 'none' && opened.totalBytes !== null)
+          parser.streamSize = opened.totalBytes;
       }
       pos = parser.feed(buf, pos, filled, base);
       if (parser.stopped) break;
@@ -234,18 +254,46 @@ export async function readCapture(
       parser.finish(buf, pos, filled, base);
     }
   } catch (error) {
-    if (error instanceof RawInputError) throw new CaptureInputError(path, error.cause);
+    if (error instanceof RawInputError) {
+      const failure = new CaptureInputError(path, error.cause);
+      problems.add(base + pos, describeSystemError(failure.code, error.cause), true);
+      failure.summary = finishSummary(summary, sink, parser, base + pos);
+      failure.summary.readable = false;
+      throw failure;
+    }
     throw error;
   } finally {
     if (source !== raw) source.close();
     raw.close();
   }
 
-  summary.bytes = base + pos;
-  summary.records = sink.delivered;
-  if (parser !== null) summary.tsPrecision = parser.tsPrecision;
+  finishSummary(summary, sink, parser, base + pos);
   if (onProgress !== undefined) onProgress(raw.rawBytes, opened.totalBytes);
   return summary;
+}
+
+function finishSummary(
+  summary: CaptureSummary,
+  sink: RecordSink,
+  parser: FormatParser | null,
+  bytes: number,
+): CaptureSummary {
+  summary.bytes = parser !== null ? parser.consumed : bytes;
+  summary.records = sink.delivered;
+  if (parser !== null) summary.tsPrecision = parser.tsPrecision;
+  // Readable unless nothing at all came out: not a capture, or damaged before its first frame.
+  summary.readable = parser !== null && (sink.frames > 0 || !summary.problems.some((p) => p.fatal));
+  return summary;
+}
+
+/** Corrupt or cut compressed data, worded by what zlib found. */
+function decompressionProblem(compression: Compression, rawBytes: number, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (compression === 'gzip' && /incorrect (data|length) check/.test(message)) {
+    // The trailer is checked after its member's data was delivered (gzip.ts): nothing is missing.
+    return `the gzip data fails its integrity check after ${rawBytes} compressed bytes (${message}: the trailer's CRC-32 or length does not match); every packet it covers was read, but some may be damaged; reading stopped there`;
+  }
+  return `the ${compression} data is corrupt or cut short after ${rawBytes} compressed bytes (${message}); reading stopped there`;
 }
 
 function notACapture(problems: ProblemLog, compression: Compression, buf: Buffer, filled: number): void {
@@ -260,6 +308,7 @@ function notACapture(problems: ProblemLog, compression: Compression, buf: Buffer
       ? 'not a pcap or pcapng file'
       : `${compression}-compressed, but not a pcap or pcapng file`;
   const hint = unsupportedFormatHint(buf, filled);
-  const start = `starts with ${hexBytes(buf, 0, Math.min(filled, MAGIC_BYTES))}`;
-  problems.add(0, `${what} (${start})${hint === null ? '' : `; ${hint}`}`, true);
+  const where = compression === 'none' ? 'at byte 0' : 'at byte 0 of the decompressed data';
+  const found = `no pcap or pcapng magic number ${where} (found ${hexBytes(buf, 0, Math.min(filled, MAGIC_BYTES))})`;
+  problems.add(0, `${what}: ${found}${hint === null ? '' : `; ${hint}`}`, true);
 }

@@ -34,6 +34,7 @@ export class RecordSink {
       frame: 0,
       tsMicros: 0,
       tsNanos: 0,
+      tsPrecision: 6,
       linkType: 0,
       interfaceId: 0,
       capturedLength: 0,

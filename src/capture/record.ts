@@ -17,6 +17,12 @@ export interface CaptureRecord {
   tsMicros: number;
   /** 0..999: nanoseconds beyond `tsMicros` when the file had finer resolution, else 0. */
   tsNanos: number;
+  /**
+   * Digits after the second that this frame's clock resolves: 6 for µs, 9 for ns (pcap magic, or
+   * the pcapng interface's if_tsresol), so reports can show the capture's real resolution. The
+   * readers always set it; a record built by hand may leave it out, which means 6.
+   */
+  tsPrecision?: number;
   /** LINKTYPE_* value of this frame (per interface in pcapng). */
   linkType: number;
   /** pcapng interface id (0 for pcap). */
@@ -56,6 +62,12 @@ export interface CaptureSummary {
   /** Timestamp precision of the file, in digits after the second (6 for µs, 9 for ns, …). */
   tsPrecision: number;
   problems: CaptureProblem[];
+  /**
+   * false when nothing could be read from this input: not a capture, damaged before its first
+   * frame, or (set by the pipeline) frames none of which could be decoded (an unsupported link
+   * type, every packet cut short). Such an input is an error for the CLI's exit code.
+   */
+  readable: boolean;
 }
 
 export type RecordHandler = (record: CaptureRecord) => void;

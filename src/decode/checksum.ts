@@ -27,10 +27,11 @@ function sumWord(word: number, sum: number): number {
 
 /**
  * true when the TCP checksum is right, false when wrong, null when it cannot be told: the frame
- * is not a decoded TCP segment or the snaplen cut part of it.
+ * is not a decoded TCP segment or the snaplen cut part of it (its options or its payload).
  */
 export function tcpChecksumOk(view: PacketView, data: Uint8Array): boolean | null {
-  if (view.status !== 'tcp' || view.payloadCaptured < view.payloadLength) return null;
+  if (view.status !== 'tcp' || view.optionsTruncated || view.payloadCaptured < view.payloadLength)
+    return null;
   const segmentLength = view.tcpHeaderLength + view.payloadLength;
   let sum = 0;
   if (view.ipVersion === 4) {

@@ -50,6 +50,11 @@ export class DecodeCursor {
   wireEnd = 0;
   /** Pending IP protocol number for Layer.ipProtocol. */
   protocol = 0;
+  /**
+   * Offset of the IP header last recorded as a tunnel's carrier (-1: none yet), so a tunnel inside
+   * a tunnel without an IP header in between (ERSPAN in GRE) does not repeat the same addresses.
+   */
+  carrierIpOffset = -1;
 }
 
 /** End the walk with a status; `problem` is a constant string (no allocation). */

@@ -98,6 +98,7 @@ export function decodeFrame(
     c.claimedEnd = c.end;
   }
   c.protocol = 0;
+  c.carrierIpOffset = -1;
 
   switch (linkType) {
     case LinkType.ETHERNET:

@@ -25,6 +25,9 @@ const VERSION_II = 1;
 const VERSION_III = 2;
 const FRAME_TYPE_ETHERNET = 0;
 const FRAME_TYPE_IP = 2;
+/** Recorded as the tunnel's variant: the ERSPAN type a reader knows (the header's version + 1). */
+const ERSPAN_TYPE_II = 2;
+const ERSPAN_TYPE_III = 3;
 
 export const PROBLEM_ERSPAN_TRUNCATED = 'ERSPAN header cut short';
 export const PROBLEM_ERSPAN_VERSION = 'ERSPAN version does not match the GRE protocol type';
@@ -40,7 +43,8 @@ export function decodeErspan2(view: PacketView, data: Uint8Array, cursor: Decode
     stop(view, cursor, 'malformed', PROBLEM_ERSPAN_VERSION);
     return;
   }
-  if (!enterTunnel(view, cursor, Tunnel.erspan, u16(data, start + ERSPAN_SESSION) & SESSION_ID_MASK)) return;
+  const session = u16(data, start + ERSPAN_SESSION) & SESSION_ID_MASK;
+  if (!enterTunnel(view, cursor, Tunnel.erspan, session, ERSPAN_TYPE_II)) return;
   cursor.offset = start + ERSPAN_II_HEADER_LENGTH;
   cursor.next = Layer.ethernet;
 }
@@ -66,7 +70,8 @@ export function decodeErspan3(view: PacketView, data: Uint8Array, cursor: Decode
     stop(view, cursor, 'malformed', PROBLEM_ERSPAN_FRAME_TYPE);
     return;
   }
-  if (!enterTunnel(view, cursor, Tunnel.erspan, u16(data, start + ERSPAN_SESSION) & SESSION_ID_MASK)) return;
+  const session = u16(data, start + ERSPAN_SESSION) & SESSION_ID_MASK;
+  if (!enterTunnel(view, cursor, Tunnel.erspan, session, ERSPAN_TYPE_III)) return;
   cursor.offset = start + length;
   cursor.next = frameType === FRAME_TYPE_ETHERNET ? Layer.ethernet : Layer.ipByVersion;
 }

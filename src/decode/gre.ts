@@ -31,6 +31,8 @@ const FLAG_ACK = 0x0080;
 const VERSION_MASK = 0x0007;
 const VERSION_GRE = 0;
 const VERSION_PPTP = 1;
+/** Tunnel variant recorded for ERSPAN without a header (see erspan.ts for types II and III). */
+const ERSPAN_TYPE_I = 1;
 
 // RFC 1701 source route entry: address family (2), SRE offset (1), SRE length (1), routing info.
 const SRE_LENGTH = 3;
@@ -89,14 +91,19 @@ export function decodeGre(view: PacketView, data: Uint8Array, cursor: DecodeCurs
     stop(view, cursor, 'truncated', PROBLEM_GRE_TRUNCATED);
     return;
   }
-  if (!enterTunnel(view, cursor, Tunnel.gre, key)) return;
+  if (!enterTunnel(view, cursor, Tunnel.gre, key, version)) return;
   cursor.offset = at;
   switch (protocol) {
     case EtherType.TRANSPARENT_ETHERNET:
       cursor.next = Layer.ethernet;
       return;
     case EtherType.ERSPAN_II:
-      cursor.next = (flags & FLAG_SEQUENCE) !== 0 ? Layer.erspan2 : Layer.ethernet;
+      if ((flags & FLAG_SEQUENCE) !== 0) {
+        cursor.next = Layer.erspan2;
+      } else if (enterTunnel(view, cursor, Tunnel.erspan, -1, ERSPAN_TYPE_I)) {
+        // ERSPAN type I: no header of its own (no session id), the mirrored frame follows.
+        cursor.next = Layer.ethernet;
+      }
       return;
     case EtherType.ERSPAN_III:
       cursor.next = Layer.erspan3;

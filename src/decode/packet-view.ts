@@ -61,12 +61,26 @@ export class PacketView {
   vlanCount = 0;
   readonly vlanIds = new Uint16Array(MAX_VLANS);
   tunnelCount = 0;
+  /** Tunnel kinds (see Tunnel), outermost first; entries [0, tunnelCount) are valid. */
   readonly tunnels = new Uint8Array(MAX_TUNNELS);
   /**
    * VXLAN VNI / GENEVE VNI / GRE key (PPTP call id) / ERSPAN session id / GTP-U TEID / PPPoE session
    * id / bottom MPLS label of the innermost tunnel, -1 if it has none.
    */
   tunnelId = -1;
+  /**
+   * The outer layers kept as context, one slot per entry of `tunnels` (fixed-size arrays filled
+   * only for tunnelled frames, so plain frames pay nothing): the tunnel's id as above or -1, its
+   * variant (ERSPAN type 1/2/3, GRE version 1 = PPTP, else 0), and the IP header that carried it
+   * when it rides directly on IP (GRE, UDP tunnels, IP-in-IP): version 4/6 or 0 (ERSPAN inside GRE,
+   * PPPoE and MPLS over Ethernet have no IP header of their own), source and destination in
+   * slot * 4 … slot * 4 + 3 (IPv4 in word 0), like `src`/`dst`.
+   */
+  readonly tunnelIds = new Float64Array(MAX_TUNNELS);
+  readonly tunnelVariants = new Uint8Array(MAX_TUNNELS);
+  readonly tunnelIpVersions = new Uint8Array(MAX_TUNNELS);
+  readonly tunnelSrc = new Uint32Array(MAX_TUNNELS * 4);
+  readonly tunnelDst = new Uint32Array(MAX_TUNNELS * 4);
 
   // ---- innermost IP ----
   ipVersion: 0 | 4 | 6 = 0;
@@ -109,7 +123,10 @@ export class PacketView {
   tcpHeaderLength = 0;
   /** TCP payload length as the IP header claims it (tshark's tcp.len), even if the snaplen cut it. */
   payloadLength = 0;
-  /** Payload bytes actually present: data[payloadOffset, payloadOffset + payloadCaptured). */
+  /**
+   * Payload bytes actually present: data[payloadOffset, payloadOffset + payloadCaptured). When the
+   * snaplen cut the options, payloadOffset is the end of the captured bytes and payloadCaptured 0.
+   */
   payloadCaptured = 0;
   payloadOffset = -1;
 
@@ -131,8 +148,19 @@ export class PacketView {
   /** Option kinds in header order (NOP and EOL included), for fingerprinting a host's habits. */
   optionCount = 0;
   readonly optionKinds = new Uint8Array(MAX_OPTIONS);
+  /**
+   * The length byte of each option in `optionKinds` (1 for NOP and EOL, which have none; 0 when
+   * the snaplen cut the option before its length byte), so unknown kinds keep their size.
+   */
+  readonly optionLengths = new Uint8Array(MAX_OPTIONS);
   /** The option area could not be walked to its end (bad option length). */
   optionsMalformed = false;
+  /**
+   * The snaplen cut the TCP header inside its options: the fixed header (ports, seq/ack, flags,
+   * window) and the options before the cut are valid, the ones after it are unknown (a SYN's
+   * window scale may be among them). tcpdump -s 64/96 header-only captures look like this.
+   */
+  optionsTruncated = false;
 
   /** Reset every field to "absent" before decoding the next frame. */
   clear(): void {
@@ -184,5 +212,6 @@ export class PacketView {
     this.fastOpenCookieLength = -1;
     this.optionCount = 0;
     this.optionsMalformed = false;
+    this.optionsTruncated = false;
   }
 }

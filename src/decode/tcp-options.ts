@@ -69,9 +69,13 @@ export function readTcpOptions(
       ALIGNED_TIMESTAMPS
   ) {
     const kinds = view.optionKinds;
+    const lengths = view.optionLengths;
     kinds[0] = TcpOption.NOP;
     kinds[1] = TcpOption.NOP;
     kinds[2] = TcpOption.TIMESTAMPS;
+    lengths[0] = 1;
+    lengths[1] = 1;
+    lengths[2] = TIMESTAMPS_LENGTH;
     view.optionCount = 3;
     view.hasTimestamp = true;
     view.tsVal = u32(data, from + 4);
@@ -79,16 +83,27 @@ export function readTcpOptions(
     return;
   }
   let at = from;
+  const kinds = view.optionKinds;
+  const lengths = view.optionLengths;
   while (at < headerEnd && at < available) {
     const kind = data[at];
-    if (view.optionCount < MAX_OPTIONS) view.optionKinds[view.optionCount++] = kind;
+    // Slot of this option in kinds/lengths, or -1 beyond MAX_OPTIONS (kept walking, not recorded).
+    const slot = view.optionCount < MAX_OPTIONS ? view.optionCount++ : -1;
+    if (slot >= 0) {
+      kinds[slot] = kind;
+      lengths[slot] = 1;
+    }
     if (kind === TcpOption.EOL) return; // the rest of the header is padding
     if (kind === TcpOption.NOP) {
       at++;
       continue;
     }
-    if (at + OPTION_LENGTH >= available && at + OPTION_LENGTH < headerEnd) return;
+    if (at + OPTION_LENGTH >= available && at + OPTION_LENGTH < headerEnd) {
+      if (slot >= 0) lengths[slot] = 0; // the length byte itself was not captured
+      return;
+    }
     const length = at + OPTION_LENGTH < headerEnd ? data[at + OPTION_LENGTH] : 0;
+    if (slot >= 0) lengths[slot] = length;
     if (length < 2 || at + length > headerEnd) {
       view.optionsMalformed = true;
       return;
@@ -96,6 +111,26 @@ export function readTcpOptions(
     if (at + length > available) return;
     readOption(view, data, kind, at, length);
     at += length;
+  }
+}
+
+/** Kinds this walker interprets; any other (and an RFC 6994 experiment other than Fast Open) is "unknown". */
+export function isKnownTcpOption(kind: number): boolean {
+  switch (kind) {
+    case TcpOption.EOL:
+    case TcpOption.NOP:
+    case TcpOption.MSS:
+    case TcpOption.WINDOW_SCALE:
+    case TcpOption.SACK_PERMITTED:
+    case TcpOption.SACK:
+    case TcpOption.TIMESTAMPS:
+    case TcpOption.MD5:
+    case TcpOption.AUTHENTICATION:
+    case TcpOption.MPTCP:
+    case TcpOption.FAST_OPEN:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -157,7 +192,8 @@ function readOption(view: PacketView, data: Uint8Array, kind: number, at: number
       }
       return;
     default:
-      // Unknown or uninteresting kinds (user timeout, AccECN, …) are recorded in optionKinds only.
+      // Unknown or uninteresting kinds (user timeout, AccECN, …): kind and length are recorded in
+      // optionKinds / optionLengths, which is all a reader or a fingerprint needs.
       return;
   }
 }

@@ -6,8 +6,12 @@
  * SYN, FIN. The payload length comes from the IP length fields (tshark's tcp.len) so a segment cut
  * by the snaplen still reports what was sent; payloadCaptured says what the capture holds.
  *
- * When the options are cut by the snaplen the fixed header is still filled in, but the status is
- * 'truncated': a consumer that only needs ports, sequence numbers and flags may still use it.
+ * When the snaplen cut the options (tcpdump -s 64/96 header-only captures) the packet is still a
+ * TCP packet: the fixed 20-byte header is all the tracker needs for ports, seq/ack, flags and
+ * window, the payload length comes from the IP length as always, the options are read up to the
+ * cut and `optionsTruncated` says the rest is unknown. Only a packet without its full fixed header
+ * is not TCP: 'truncated' when the snaplen cut it, 'malformed' when the IP length itself leaves
+ * no room for it (crafted or corrupt: tshark's "Short segment"; stacks drop these).
  */
 import { u16, u32 } from './bytes.ts';
 import { type DecodeCursor, Layer, stop } from './cursor.ts';
@@ -26,7 +30,7 @@ const TCP_URGENT_POINTER = 18;
 export const TCP_MIN_HEADER_LENGTH = 20;
 
 export const PROBLEM_TCP_TRUNCATED = 'TCP header cut short';
-export const PROBLEM_TCP_OPTIONS_TRUNCATED = 'TCP options cut short';
+export const PROBLEM_TCP_SHORT_SEGMENT = 'IP payload shorter than a TCP header';
 export const PROBLEM_TCP_DATA_OFFSET = 'TCP data offset below 5 (header shorter than 20 bytes)';
 export const PROBLEM_TCP_BEYOND_IP = 'TCP header longer than the IP payload';
 
@@ -34,7 +38,10 @@ export function decodeTcp(view: PacketView, data: Uint8Array, cursor: DecodeCurs
   const start = cursor.offset;
   const end = cursor.end;
   if (end - start < TCP_MIN_HEADER_LENGTH) {
-    stop(view, cursor, 'truncated', PROBLEM_TCP_TRUNCATED);
+    // All of what the IP header claims was captured and it still holds no full header: the
+    // packet itself is short, not the capture.
+    if (end >= cursor.claimedEnd) stop(view, cursor, 'malformed', PROBLEM_TCP_SHORT_SEGMENT);
+    else stop(view, cursor, 'truncated', PROBLEM_TCP_TRUNCATED);
     return;
   }
   const offsetReserved = data[start + TCP_OFFSET_RESERVED];
@@ -60,18 +67,20 @@ export function decodeTcp(view: PacketView, data: Uint8Array, cursor: DecodeCurs
     stop(view, cursor, 'malformed', PROBLEM_TCP_BEYOND_IP);
     return;
   }
-  if (payloadOffset > end) {
-    // Read what the capture holds of the options, then report the cut.
-    readTcpOptions(view, data, start + TCP_MIN_HEADER_LENGTH, payloadOffset, end);
-    stop(view, cursor, 'truncated', PROBLEM_TCP_OPTIONS_TRUNCATED);
-    return;
-  }
-  if (headerLength > TCP_MIN_HEADER_LENGTH) {
-    readTcpOptions(view, data, start + TCP_MIN_HEADER_LENGTH, payloadOffset, payloadOffset);
-  }
-  view.payloadOffset = payloadOffset;
   view.payloadLength = claimedEnd - payloadOffset;
-  view.payloadCaptured = end - payloadOffset;
+  if (payloadOffset > end) {
+    // The snaplen cut the options: read what the capture holds of them.
+    readTcpOptions(view, data, start + TCP_MIN_HEADER_LENGTH, payloadOffset, end);
+    view.optionsTruncated = true;
+    view.payloadOffset = end;
+    view.payloadCaptured = 0;
+  } else {
+    if (headerLength > TCP_MIN_HEADER_LENGTH) {
+      readTcpOptions(view, data, start + TCP_MIN_HEADER_LENGTH, payloadOffset, payloadOffset);
+    }
+    view.payloadOffset = payloadOffset;
+    view.payloadCaptured = end - payloadOffset;
+  }
   view.status = 'tcp';
   cursor.next = Layer.done;
 }

@@ -1,8 +1,9 @@
-import { readCapture } from '../capture/read-capture.ts';
+import { CaptureInputError, readCapture } from '../capture/read-capture.ts';
 import type { CaptureRecord, CaptureSummary } from '../capture/record.ts';
 import { decodeFrame } from '../decode/decode-frame.ts';
 import type { DecodeStatus } from '../decode/packet-view.ts';
 import { PacketView } from '../decode/packet-view.ts';
+import { DecodeIssues } from './decode-issues.ts';
 import type { PointInfo } from './vantage-points.ts';
 import { PointSplitter, planSplit } from './vantage-points.ts';
 
@@ -28,6 +29,8 @@ export interface ReadPacketsOptions {
   onCaptureEnd?(result: CaptureResult): void;
   /** `file` is the index of the input path (progress is per file, not per vantage point). */
   onProgress?(file: number, bytesRead: number, totalBytes: number | null): void;
+  /** Called when a streamed input (stdin, a pipe) has nothing more for now (see readCapture). */
+  onWait?(): void;
   stdin?: NodeJS.ReadableStream;
   /**
    * Vantage points inside one pcapng file become captures of their own (interfaces marked by
@@ -36,11 +39,31 @@ export interface ReadPacketsOptions {
    * per file, as `packets` and `connections` want.
    */
   splitVantagePoints?: boolean;
+  /**
+   * An input that cannot be opened or fails while being read (missing file, permission, I/O
+   * error) becomes a CaptureResult whose summary carries the error as a fatal problem and is not
+   * `readable`, and the next input is read. Without this option readPackets rejects with the
+   * CaptureInputError, as a run that needs every input (several vantage points, export) wants.
+   */
+  continueAfterInputError?: boolean;
+}
+
+/** Per capture (a file, or one vantage point of a split file): what readPackets tallies. */
+interface Tally {
+  decoded: DecodeCounts;
+  records: number;
+  firstTs: number;
+  lastTs: number;
+  linkTypes: number[];
 }
 
 /**
  * Read each capture in turn, decode every frame into one reused view, and hand TCP frames on.
  * This is the hot loop: nothing here allocates per frame.
+ *
+ * Frames that cannot be used (an unsupported link type, headers cut by the snaplen or malformed)
+ * are tallied and reported as problems of their capture's summary when it ends; a capture with
+ * frames of which none could be used is not `readable`.
  */
 export async function readPackets(
   paths: readonly string[],
@@ -50,22 +73,60 @@ export async function readPackets(
   const results: CaptureResult[] = [];
   let next = 0;
   for (let i = 0; i < paths.length; i++) {
-    if (options.splitVantagePoints) {
-      next = await readSplit(paths[i], i, next, view, options, results);
-      continue;
+    next = await readFile(paths[i], i, next, view, options, results);
+  }
+  return results;
+}
+
+/**
+ * One file, read as one capture or (splitVantagePoints) as one or several points; returns the
+ * next free capture index.
+ */
+async function readFile(
+  path: string,
+  file: number,
+  firstIndex: number,
+  view: PacketView,
+  options: ReadPacketsOptions,
+  results: CaptureResult[],
+): Promise<number> {
+  const tallies: Tally[] = [];
+  const issues = new DecodeIssues();
+  let splitter: PointSplitter | null = null;
+  if (options.splitVantagePoints) {
+    let plan: Awaited<ReturnType<typeof planSplit>>;
+    try {
+      plan = await planSplit(path);
+    } catch (error) {
+      if (!(error instanceof CaptureInputError) || !options.continueAfterInputError) throw error;
+      return unopened(path, file, firstIndex, error, options, results);
     }
-    const decoded = emptyCounts();
-    let firstTs = 0;
-    let lastTs = 0;
-    options.onCaptureStart?.(i, paths[i], i);
-    const onTcp = options.onTcp;
-    const summary = await readCapture(
-      paths[i],
-      i,
+    splitter = new PointSplitter(firstIndex, plan, (p) => {
+      tallies.push(emptyTally());
+      options.onCaptureStart?.(p.capture, path, file);
+    });
+  } else {
+    tallies.push(emptyTally());
+    options.onCaptureStart?.(firstIndex, path, file);
+  }
+  const onTcp = options.onTcp;
+  let summary: CaptureSummary;
+  try {
+    summary = await readCapture(
+      path,
+      firstIndex,
       (record) => {
+        let t = tallies[0];
+        if (splitter !== null) {
+          const capture = splitter.captureOf(record.interfaceId);
+          record.capture = capture;
+          t = tallies[capture - firstIndex];
+          t.records++;
+          if (!t.linkTypes.includes(record.linkType)) t.linkTypes.push(record.linkType);
+        }
         const ts = record.tsMicros;
-        if (firstTs === 0) firstTs = ts;
-        if (ts > lastTs) lastTs = ts;
+        if (t.firstTs === 0) t.firstTs = ts;
+        if (ts > t.lastTs) t.lastTs = ts;
         decodeFrame(
           view,
           record.data,
@@ -74,75 +135,41 @@ export async function readPackets(
           record.linkType,
           record.originalLength,
         );
-        decoded[view.status]++;
-        if (view.status === 'tcp') onTcp(record, view);
+        const status = view.status;
+        t.decoded[status]++;
+        if (status === 'tcp') {
+          if (view.optionsTruncated) issues.noteOptionsCut(record);
+          onTcp(record, view);
+        } else if (status === 'truncated' || status === 'malformed' || status === 'unsupported-link') {
+          issues.noteUnusable(record, view);
+        }
       },
       {
-        onProgress: options.onProgress ? (read, total) => options.onProgress!(i, read, total) : undefined,
+        onProgress: options.onProgress ? (read, total) => options.onProgress!(file, read, total) : undefined,
+        onWait: options.onWait,
         stdin: options.stdin,
+        onInterface: splitter === null ? undefined : (i) => splitter.interfaceDeclared(i),
       },
     );
-    const result = { summary, decoded, firstTs, lastTs };
+  } catch (error) {
+    if (!(error instanceof CaptureInputError) || !options.continueAfterInputError) throw error;
+    if (error.summary === null || splitter !== null) {
+      return unopened(path, file, firstIndex, error, options, results);
+    }
+    summary = error.summary;
+  }
+  // The file's decode issues are judged over all of its frames, and reported once.
+  let usable = 0;
+  for (const t of tallies)
+    usable += t.decoded.tcp + t.decoded['not-ip'] + t.decoded['not-tcp'] + t.decoded.fragment;
+  issues.report(summary, usable);
+  if (splitter === null) {
+    const t = tallies[0];
+    const result: CaptureResult = { summary, decoded: t.decoded, firstTs: t.firstTs, lastTs: t.lastTs };
     results.push(result);
     options.onCaptureEnd?.(result);
+    return firstIndex + 1;
   }
-  return results;
-}
-
-/** Per point of a split file: what readPackets keeps per capture. */
-interface PointTally {
-  decoded: DecodeCounts;
-  records: number;
-  firstTs: number;
-  lastTs: number;
-  linkTypes: number[];
-}
-
-/** One file read as one or several points; returns the next free capture index. */
-async function readSplit(
-  path: string,
-  file: number,
-  firstIndex: number,
-  view: PacketView,
-  options: ReadPacketsOptions,
-  results: CaptureResult[],
-): Promise<number> {
-  const plan = await planSplit(path);
-  const tallies: PointTally[] = [];
-  const splitter = new PointSplitter(firstIndex, plan, (p) => {
-    tallies.push({ decoded: emptyCounts(), records: 0, firstTs: 0, lastTs: 0, linkTypes: [] });
-    options.onCaptureStart?.(p.capture, path, file);
-  });
-  const onTcp = options.onTcp;
-  const summary = await readCapture(
-    path,
-    firstIndex,
-    (record) => {
-      const capture = splitter.captureOf(record.interfaceId);
-      record.capture = capture;
-      const t = tallies[capture - firstIndex];
-      const ts = record.tsMicros;
-      if (t.firstTs === 0) t.firstTs = ts;
-      if (ts > t.lastTs) t.lastTs = ts;
-      t.records++;
-      if (!t.linkTypes.includes(record.linkType)) t.linkTypes.push(record.linkType);
-      decodeFrame(
-        view,
-        record.data,
-        record.offset,
-        record.capturedLength,
-        record.linkType,
-        record.originalLength,
-      );
-      t.decoded[view.status]++;
-      if (view.status === 'tcp') onTcp(record, view);
-    },
-    {
-      onProgress: options.onProgress ? (read, total) => options.onProgress!(file, read, total) : undefined,
-      stdin: options.stdin,
-      onInterface: (i) => splitter.interfaceDeclared(i),
-    },
-  );
   const points = splitter.finish();
   const split = splitter.split;
   points.forEach((p, k) => {
@@ -165,6 +192,47 @@ async function readSplit(
     options.onCaptureEnd?.(result);
   });
   return firstIndex + points.length;
+}
+
+/** An input that could not be read at all: one unreadable capture. */
+function unopened(
+  path: string,
+  file: number,
+  capture: number,
+  error: CaptureInputError,
+  options: ReadPacketsOptions,
+  results: CaptureResult[],
+): number {
+  options.onCaptureStart?.(capture, path, file);
+  const result: CaptureResult = {
+    summary: error.summary ?? unopenedSummary(capture, path, error),
+    decoded: emptyCounts(),
+    firstTs: 0,
+    lastTs: 0,
+  };
+  results.push(result);
+  options.onCaptureEnd?.(result);
+  return capture + 1;
+}
+
+/** The summary of an input that could not be opened at all. */
+function unopenedSummary(capture: number, path: string, error: CaptureInputError): CaptureSummary {
+  return {
+    capture,
+    path,
+    format: 'unknown',
+    compression: 'none',
+    records: 0,
+    bytes: 0,
+    linkTypes: [],
+    tsPrecision: 6,
+    problems: [{ path, offset: 0, message: error.message, fatal: true }],
+    readable: false,
+  };
+}
+
+function emptyTally(): Tally {
+  return { decoded: emptyCounts(), records: 0, firstTs: 0, lastTs: 0, linkTypes: [] };
 }
 
 function emptyCounts(): DecodeCounts {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import {
   collect,
@@ -266,41 +267,88 @@ describe('corrupt pcapng', () => {
     return { bytes, offsets: offsets.slice(2) };
   }
 
-  test('a block length that is not a multiple of 4 stops reading at that block', async () => {
+  test('a block length that is not a multiple of 4: the next valid block is found, the skip reported', async () => {
     const { bytes, offsets } = threePackets();
     bytes.writeUInt32LE(bytes.readUInt32LE(offsets[1] + 4) + 2, offsets[1] + 4);
     const { records, summary } = await collect(writeTemp(dir, 'len4.pcapng', bytes));
+    // tshark numbers frame 1 and stops; the third EPB is read on as frame 2.
     assert.deepEqual(
-      records.map((r) => r.frame),
-      [1],
+      records.map((r) => [r.frame, r.tsMicros]),
+      [
+        [1, 1_000_000],
+        [2, 3_000_000],
+      ],
     );
     assert.equal(summary.problems.length, 1);
     const problem = summary.problems[0];
-    assert.equal(problem.fatal, true);
+    assert.equal(problem.fatal, false);
     assert.equal(problem.offset, offsets[1]);
     assert.match(
       problem.message,
-      new RegExp(`corrupt Enhanced Packet Block at byte ${offsets[1]}: block length`),
+      new RegExp(
+        `corrupt Enhanced Packet Block at byte ${offsets[1]}: block length 94 is not a multiple of 4 between 12 and 67108864; skipped ${offsets[2] - offsets[1]} bytes to the next valid block, at byte ${offsets[2]}, and read on \\(tshark stops at the damage; frames after it are numbered on from frame 1\\)`,
+      ),
     );
-    assert.equal(summary.bytes, offsets[1]);
+    assert.equal(summary.bytes, bytes.length);
   });
 
-  test('a huge block length stops reading instead of allocating', async () => {
+  test('a block length running past the end of the file, far from it, is corrupt, not a cut', async () => {
+    const writer = new PcapngWriter();
+    writer.addInterface({ linkType: LinkType.ETHERNET });
+    for (let i = 0; i < 50; i++) writer.writePacket(0, (i + 1) * 1_000_000, ethernetFrame(60, i));
+    const bytes = writer.toBuffer();
+    const epb = bytes.readUInt32LE(4) + bytes.readUInt32LE(bytes.readUInt32LE(4) + 4);
+    const tenth = epb + 9 * 92;
+    bytes.writeUInt32LE(16 * 1024 * 1024, tenth + 4); // 16 MiB in a file of 5 KB
+    const { records, summary } = await collect(writeTemp(dir, 'pastend.pcapng', bytes));
+    assert.equal(records.length, 49);
+    assert.deepEqual(
+      records.slice(8, 11).map((r) => r.tsMicros / 1_000_000),
+      [9, 11, 12],
+    );
+    assert.equal(summary.problems.length, 1);
+    assert.equal(summary.problems[0].fatal, false);
+    assert.match(
+      summary.problems[0].message,
+      new RegExp(
+        `corrupt Enhanced Packet Block at byte ${tenth}: block length 16777216 runs past the end of the file \\(${bytes.length - tenth} bytes left\\); skipped 92 bytes`,
+      ),
+    );
+  });
+
+  test('a huge block length in the last block stops reading instead of allocating', async () => {
     const { bytes, offsets } = threePackets();
     bytes.writeUInt32LE(0xfffffff0, offsets[2] + 4);
     const { records, summary } = await collect(writeTemp(dir, 'huge.pcapng', bytes));
     assert.equal(records.length, 2);
     assert.equal(summary.problems[0].fatal, true);
     assert.equal(summary.problems[0].offset, offsets[2]);
+    assert.match(summary.problems[0].message, /and no valid block follows; reading stopped there/);
   });
 
-  test('a trailing length that differs from the leading one is fatal', async () => {
+  test('a trailing length that differs from the leading one: skipped to the next block', async () => {
     const { bytes, offsets } = threePackets();
     bytes.writeUInt32LE(4, offsets[2] - 4); // trailing copy of the second EPB
     const { records, summary } = await collect(writeTemp(dir, 'trail.pcapng', bytes));
-    assert.equal(records.length, 1);
-    assert.match(summary.problems[0].message, /its length is \d+ at the start but 4 at the end/);
+    assert.deepEqual(
+      records.map((r) => r.tsMicros),
+      [1_000_000, 3_000_000],
+    );
+    assert.match(
+      summary.problems[0].message,
+      /its length is \d+ at the start but 4 at the end; skipped 92 bytes/,
+    );
     assert.equal(summary.problems[0].offset, offsets[1]);
+  });
+
+  test('the cut final block of a pipe (size unknown) is still a cut, not a corruption', async () => {
+    const { bytes, offsets } = threePackets();
+    const got = await collect('-', { stdin: Readable.from([bytes.subarray(0, offsets[2] + 50)]) });
+    assert.equal(got.records.length, 2);
+    assert.equal(
+      got.summary.problems[0].message,
+      `-: truncated Enhanced Packet Block at byte ${offsets[2]}: 50 of 92 bytes present; the capture was cut short`,
+    );
   });
 
   test('a captured length larger than its EPB skips that packet only', async () => {

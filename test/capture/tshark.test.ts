@@ -44,6 +44,7 @@ interface TsharkFrame {
 }
 
 async function tsharkFrames(file: string): Promise<TsharkFrame[]> {
+  // On a damaged file tshark prints the frames before the damage and exits with an error.
   const { stdout } = await run(
     'tshark',
     [
@@ -62,7 +63,7 @@ async function tsharkFrames(file: string): Promise<TsharkFrame[]> {
       'frame.cap_len',
     ],
     { maxBuffer: 64 * 1024 * 1024 },
-  );
+  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   return stdout
     .split('\n')
     .filter((line) => line !== '')
@@ -123,6 +124,42 @@ describe('same frames as tshark', { skip, concurrency: 4 }, () => {
       compare(ours.records, theirs, nanos);
     });
   }
+
+  test('a corrupt length mid-file: frames before it as tshark numbers them; we read on after it', async () => {
+    const ng = new PcapngWriter();
+    ng.addInterface({ linkType: LinkType.ETHERNET, tsresol: 9 });
+    const pcap = new PcapWriter({ linkType: LinkType.ETHERNET });
+    for (let i = 0; i < 30; i++) {
+      ng.writePacket(0, 1_700_000_000_000_000 + i * 1000, ethernetFrame(60 + i, i), { tsNanos: i });
+      pcap.writePacket(1_700_000_000_000_000 + i * 1000, ethernetFrame(60 + i, i));
+    }
+    const ngBytes = ng.toBuffer();
+    let at = ngBytes.readUInt32LE(4); // after the SHB
+    at += ngBytes.readUInt32LE(at + 4); // after the IDB
+    for (let i = 0; i < 11; i++) at += ngBytes.readUInt32LE(at + 4);
+    ngBytes.writeUInt32LE(16 * 1024 * 1024, at + 4); // the 12th EPB claims 16 MiB
+    const pcapBytes = pcap.toBuffer();
+    let rec = 24;
+    for (let i = 0; i < 11; i++) rec += 16 + 60 + i;
+    pcapBytes.writeUInt32LE(0x7fffffff, rec + 8); // the 12th record claims 2 GiB
+    for (const [name, bytes] of [
+      ['damaged.pcapng', ngBytes],
+      ['damaged.pcap', pcapBytes],
+    ] as const) {
+      const file = writeTemp(dir, name, bytes);
+      const [ours, theirs] = await Promise.all([collect(file), tsharkFrames(file)]);
+      assert.deepEqual(
+        theirs.map((f) => f.frame),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        `${name}: tshark stops at the damage`,
+      );
+      compare(ours.records.slice(0, 11), theirs, name.endsWith('pcapng'));
+      assert.equal(ours.records.length, 29, `${name}: everything but the damaged packet`);
+      assert.equal(ours.records[11].originalLength, 60 + 12, `${name}: read on at the 13th packet`);
+      assert.equal(ours.summary.problems.length, 1);
+      assert.match(ours.summary.problems[0].message, /skipped \d+ bytes to the next/);
+    }
+  });
 
   test('written by our writers: both byte orders, several sections and resolutions, odd blocks', async () => {
     const ng = new PcapngWriter();

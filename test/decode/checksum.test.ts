@@ -56,3 +56,15 @@ test('null when the segment is not fully captured or not TCP', () => {
   assert.equal(check(spec, frame.bytes.length - 1), null);
   assert.equal(check(spec, 20), null);
 });
+
+test('null when the snaplen cut the options of a segment without payload', () => {
+  // The bytes after the cut are intact here, so reading past the captured length would say true.
+  const spec = {
+    src: '10.0.0.1',
+    dst: '10.0.0.2',
+    flags: 'S',
+    options: { mss: 1460, ts: [1, 2] as [number, number] },
+  };
+  assert.equal(check(spec), true);
+  assert.equal(check(spec, 14 + 20 + 20 + 4), null);
+});

@@ -16,6 +16,9 @@
  *
  * The record's original length is passed, as the pipeline should: with it a corrupt IPv4 total
  * length is capped the way tshark caps it ("exceeds packet length").
+ *
+ * And the reverse: every frame we decode as a TCP segment with RST set is one tshark lists, so
+ * rstscope finds no reset tshark does not see.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +27,7 @@ import { test } from 'node:test';
 import { readCapture } from '../../src/capture/read-capture.ts';
 import { formatAddress } from '../../src/decode/address.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
-import { PacketView } from '../../src/decode/packet-view.ts';
+import { PacketView, TcpFlag } from '../../src/decode/packet-view.ts';
 import { CORPUS_DIR } from '../helpers/corpus.ts';
 
 const CORPUS = process.env.RSTSCOPE_CORPUS ?? CORPUS_DIR;
@@ -110,11 +113,9 @@ for (const tsv of tsvFiles) {
     const wanted = new Map(rows.map((r) => [r.frame, r]));
     const view = new PacketView();
     const mismatches: string[] = [];
+    const extra: number[] = [];
     let seen = 0;
     await readCapture(capturePath, 0, (record) => {
-      const row = wanted.get(record.frame);
-      if (row === undefined) return;
-      seen++;
       decodeFrame(
         view,
         record.data,
@@ -123,6 +124,12 @@ for (const tsv of tsvFiles) {
         record.linkType,
         record.originalLength,
       );
+      const row = wanted.get(record.frame);
+      if (row === undefined) {
+        if (view.status === 'tcp' && (view.flags & TcpFlag.RST) !== 0) extra.push(record.frame);
+        return;
+      }
+      seen++;
       const version = view.ipVersion === 6 ? 6 : 4;
       const got = {
         status: view.status,
@@ -147,5 +154,6 @@ for (const tsv of tsvFiles) {
     });
     assert.equal(seen, rows.length, 'every listed RST frame was read');
     assert.deepEqual(mismatches, []);
+    assert.deepEqual(extra, [], 'frames we read as RSTs that tshark does not list');
   });
 }

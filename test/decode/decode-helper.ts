@@ -28,3 +28,7 @@ export function vlansOf(view: PacketView): number[] {
 export function optionKindsOf(view: PacketView): number[] {
   return Array.from(view.optionKinds.subarray(0, view.optionCount));
 }
+
+export function optionLengthsOf(view: PacketView): number[] {
+  return Array.from(view.optionLengths.subarray(0, view.optionCount));
+}

@@ -8,14 +8,20 @@ import { tcpFrame } from '../helpers/frames.ts';
 function observable(view: PacketView): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(view)) {
-    if (!(value instanceof Uint8Array || value instanceof Uint16Array || value instanceof Uint32Array))
-      out[key] = value;
+    if (!ArrayBuffer.isView(value)) out[key] = value;
   }
   out.src = Array.from(view.src);
   out.dst = Array.from(view.dst);
   out.vlans = Array.from(view.vlanIds.subarray(0, view.vlanCount));
-  out.tunnels = Array.from(view.tunnels.subarray(0, view.tunnelCount));
+  const tunnels = view.tunnelCount;
+  out.tunnels = Array.from(view.tunnels.subarray(0, tunnels));
+  out.tunnelIds = Array.from(view.tunnelIds.subarray(0, tunnels));
+  out.tunnelVariants = Array.from(view.tunnelVariants.subarray(0, tunnels));
+  out.tunnelIpVersions = Array.from(view.tunnelIpVersions.subarray(0, tunnels));
+  out.tunnelSrc = Array.from(view.tunnelSrc.subarray(0, tunnels * 4));
+  out.tunnelDst = Array.from(view.tunnelDst.subarray(0, tunnels * 4));
   out.kinds = Array.from(view.optionKinds.subarray(0, view.optionCount));
+  out.lengths = Array.from(view.optionLengths.subarray(0, view.optionCount));
   out.sack = Array.from(view.sackBlocks.subarray(0, view.sackCount * 2));
   return out;
 }

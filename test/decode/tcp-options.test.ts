@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_SACK_BLOCKS } from '../../src/decode/packet-view.ts';
-import { TcpOption } from '../../src/decode/tcp-options.ts';
+import { decodeFrame } from '../../src/decode/decode-frame.ts';
+import { MAX_SACK_BLOCKS, PacketView } from '../../src/decode/packet-view.ts';
+import { isKnownTcpOption, TcpOption } from '../../src/decode/tcp-options.ts';
 import { type TcpOptionsSpec, tcpFrame } from '../helpers/frames.ts';
-import { decode, optionKindsOf } from './decode-helper.ts';
+import { decode, optionKindsOf, optionLengthsOf } from './decode-helper.ts';
 
 const withOptions = (options: TcpOptionsSpec, flags = 'S') =>
   decode(tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', flags, options }));
@@ -117,10 +118,30 @@ test('known kind with a wrong length: value ignored, walk continues, flagged', (
   assert.equal(view.optionsMalformed, true);
 });
 
-test('unknown kinds are recorded and skipped by their length', () => {
+test('unknown kinds are recorded with their length and skipped by it', () => {
   const view = withOptions({ raw: [28, 4, 0, 100, 69, 2, 2, 4, 5, 180, 1, 1] });
   assert.deepEqual(optionKindsOf(view), [28, 69, 2, 1, 1]);
+  assert.deepEqual(optionLengthsOf(view), [4, 2, 4, 1, 1]);
   assert.equal(view.mss, 1460);
+  assert.equal(isKnownTcpOption(28), false);
+  assert.equal(isKnownTcpOption(69), false);
+  assert.equal(isKnownTcpOption(TcpOption.MSS), true);
+});
+
+test('option lengths on the fast path, and an option whose length byte the snaplen cut', () => {
+  assert.deepEqual(optionLengthsOf(withOptions({ ts: [1, 2] }, 'A')), [1, 1, 10]);
+  const frame = tcpFrame({
+    src: '10.0.0.1',
+    dst: '10.0.0.2',
+    flags: 'S',
+    options: { raw: [2, 4, 5, 180, 172, 6, 1, 2, 3, 4] },
+  });
+  const view = new PacketView();
+  // Cut right after kind 172, before its length byte.
+  decodeFrame(view, frame.bytes, 0, 14 + 20 + 20 + 5, frame.linkType, frame.bytes.length);
+  assert.equal(view.optionsTruncated, true);
+  assert.deepEqual(optionKindsOf(view), [2, 172]);
+  assert.deepEqual(optionLengthsOf(view), [4, 0]);
 });
 
 test('40 NOPs: every kind recorded', () => {

@@ -54,32 +54,70 @@ describe('every prefix of a valid frame', () => {
       // frame: reading past `length` would find valid data and hide the truncation.
       const buffer = new Uint8Array(frame.bytes.length + 3);
       buffer.set(frame.bytes, 3);
+      // The fixed 20-byte TCP header is all a TCP packet needs: from there on, only the options
+      // (and then the payload) are missing.
+      const fixedHeaderEnd = full.tcpOffset + 20;
       const view = new PacketView();
       for (let cut = 0; cut <= frame.bytes.length; cut++) {
         decodeFrame(view, buffer, 3, cut, frame.linkType);
-        if (cut < headersEnd) {
+        if (cut < fixedHeaderEnd) {
           assert.equal(view.status, 'truncated', `${name} cut at ${cut}: ${view.problem}`);
           assert.notEqual(view.problem, '');
+          continue;
+        }
+        assert.equal(view.status, 'tcp', `${name} cut at ${cut}`);
+        assert.equal(view.payloadLength, full.payloadLength, 'payload length from the IP length');
+        assert.equal(view.seq, full.seq);
+        assert.equal(view.ack, full.ack);
+        assert.equal(view.flags, full.flags);
+        assert.equal(view.window, full.window);
+        assert.equal(view.optionsTruncated, cut < headersEnd, `${name} cut at ${cut}`);
+        assert.equal(view.optionsMalformed, false, 'a cut is not a malformed option');
+        if (cut < headersEnd) {
+          assert.equal(view.payloadCaptured, 0);
+          assert.equal(view.payloadOffset, cut + 3, 'the payload window stays inside the captured bytes');
+          assert.ok(view.optionCount <= full.optionCount);
         } else {
-          assert.equal(view.status, 'tcp', `${name} cut at ${cut}`);
-          assert.equal(view.payloadLength, full.payloadLength);
           assert.equal(view.payloadCaptured, cut - headersEnd);
           assert.equal(view.payloadOffset, headersEnd + 3);
-          assert.equal(view.seq, full.seq);
+          assert.deepEqual(
+            Array.from(view.optionKinds.subarray(0, view.optionCount)),
+            Array.from(full.optionKinds.subarray(0, full.optionCount)),
+          );
         }
       }
     });
   }
 });
 
-test('fixed TCP fields are still filled when only the options were cut', () => {
-  const frame = FRAMES[0][1];
+test('options cut by the snaplen: a TCP packet, options read up to the cut, the rest unknown', () => {
+  const frame = FRAMES[0][1]; // Ethernet, IPv4, options: MSS, SACK-permitted, timestamps, window scale
   const view = new PacketView();
-  decodeFrame(view, frame.bytes, 0, 14 + 20 + 25, frame.linkType);
-  assert.equal(view.status, 'truncated');
+  decodeFrame(view, frame.bytes, 0, 14 + 20 + 25, frame.linkType, frame.bytes.length);
+  assert.equal(view.status, 'tcp');
+  assert.equal(view.problem, '');
   assert.equal(view.flags, 0x12);
+  assert.equal(view.optionsTruncated, true);
   assert.equal(view.mss, 1460, 'options present before the cut are read');
+  assert.equal(view.windowScale, -1, 'the window scale after the cut is unknown');
+  assert.equal(view.payloadLength, 8, 'payload length from the IP length');
+  assert.equal(view.payloadCaptured, 0);
   assert.equal(view.optionsMalformed, false, 'a cut is not a malformed option');
+});
+
+test('an IP payload too short for the fixed TCP header: malformed when captured whole, truncated when cut', () => {
+  // IPv4 total length 20 + 15: tshark's "Short segment"; the Ethernet padding holds the rest.
+  const frame = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', flags: 'S' });
+  const bytes = frame.bytes.slice();
+  bytes[14 + 2] = 0;
+  bytes[14 + 3] = 35;
+  const view = new PacketView();
+  decodeFrame(view, bytes, 0, bytes.length, frame.linkType, bytes.length);
+  assert.equal(view.status, 'malformed');
+  assert.equal(view.problem, 'IP payload shorter than a TCP header');
+  decodeFrame(view, frame.bytes, 0, 14 + 20 + 15, frame.linkType, frame.bytes.length);
+  assert.equal(view.status, 'truncated');
+  assert.equal(view.problem, 'TCP header cut short');
 });
 
 test('offset/length outside the buffer are reported, not read', () => {

@@ -73,6 +73,78 @@ describe('each tunnel yields the innermost IP/TCP and records the encapsulation'
   }
 });
 
+/** The outer-layer record of each tunnel slot, with the carrying IP's addresses as text. */
+function outerOf(view: ReturnType<typeof decode>) {
+  return Array.from({ length: view.tunnelCount }, (_, i) => {
+    const version = view.tunnelIpVersions[i];
+    const ip =
+      version === 4 || version === 6
+        ? {
+            src: formatAddress(version, view.tunnelSrc.subarray(i * 4, i * 4 + 4)),
+            dst: formatAddress(version, view.tunnelDst.subarray(i * 4, i * 4 + 4)),
+          }
+        : null;
+    return { kind: view.tunnels[i], id: view.tunnelIds[i], variant: view.tunnelVariants[i], ip };
+  });
+}
+
+describe('the outer layers are kept as context: id, variant, the IP header carrying each tunnel', () => {
+  const outer = { src: '198.51.100.1', dst: '198.51.100.2' };
+  const ip = { ...outer };
+  const cases: [TunnelSpec, typeof V4, ReturnType<typeof outerOf>][] = [
+    ['vxlan', V4, [{ kind: Tunnel.vxlan, id: 5001, variant: 0, ip }]],
+    ['geneve', V6, [{ kind: Tunnel.geneve, id: 5001, variant: 0, ip }]],
+    ['gre', V4, [{ kind: Tunnel.gre, id: 5001, variant: 0, ip }]],
+    [
+      'erspan2',
+      V4,
+      [
+        { kind: Tunnel.gre, id: -1, variant: 0, ip },
+        // ERSPAN rides in GRE: no IP header of its own, so none is repeated.
+        { kind: Tunnel.erspan, id: 1001 & 0x3ff, variant: 2, ip: null },
+      ],
+    ],
+    [
+      'erspan3',
+      V6,
+      [
+        { kind: Tunnel.gre, id: -1, variant: 0, ip },
+        { kind: Tunnel.erspan, id: 1001 & 0x3ff, variant: 3, ip: null },
+      ],
+    ],
+    ['gtp', V4, [{ kind: Tunnel.gtp, id: 5001, variant: 0, ip }]],
+    ['ipip', V4, [{ kind: Tunnel.ipip, id: -1, variant: 0, ip }]],
+    ['teredo', V6, [{ kind: Tunnel.teredo, id: -1, variant: 0, ip }]],
+  ];
+  for (const [tunnel, spec, want] of cases) {
+    test(tunnel, () => {
+      const id = tunnel.startsWith('erspan') ? 1001 : 5001;
+      const view = decode(tcpFrame({ ...spec, payload: 'abc', tunnel, tunnelId: id, outer }));
+      assertInner(view, spec);
+      assert.deepEqual(outerOf(view), want);
+    });
+  }
+
+  test('an IPv6 outer header; two tunnels, each with its own carrier (VXLAN inside IP-in-IP)', () => {
+    const inner = tunnelPacket('vxlan', innerIp(V4), { src: '10.1.1.1', dst: '10.2.2.2' }, 77);
+    const view = decodeBytes(
+      tunnelPacket('ipip', inner, { src: '2001:db8::a', dst: '2001:db8::b' }),
+      LinkType.RAW,
+    );
+    assertInner(view, V4);
+    assert.deepEqual(outerOf(view), [
+      { kind: Tunnel.ipip, id: -1, variant: 0, ip: { src: '2001:db8::a', dst: '2001:db8::b' } },
+      { kind: Tunnel.vxlan, id: 77, variant: 0, ip: { src: '10.1.1.1', dst: '10.2.2.2' } },
+    ]);
+  });
+
+  test('MPLS over Ethernet carries no IP header of its own', () => {
+    const labels = be32((2001 << 12) | 0x100 | 64);
+    const mpls = decodeBytes(ethernetFrame(0x8847, concat(labels, innerIp(V4))), LinkType.ETHERNET);
+    assert.deepEqual(outerOf(mpls), [{ kind: Tunnel.mpls, id: 2001, variant: 0, ip: null }]);
+  });
+});
+
 test('tunnel ids: VXLAN VNI, GRE key, ERSPAN session, GTP TEID', () => {
   assert.equal(decode(tcpFrame({ ...V4, tunnel: 'vxlan', tunnelId: 0xabcdef })).tunnelId, 0xabcdef);
   assert.equal(decode(tcpFrame({ ...V4, tunnel: 'gre', tunnelId: 0xdeadbeef })).tunnelId, 0xdeadbeef);
@@ -112,7 +184,10 @@ describe('GRE header variants (RFC 2784/2890/1701, PPTP)', () => {
   test('ERSPAN type I: 0x88BE without sequence number, bare Ethernet', () => {
     const view = decode(gre(0x0000, 0x88be, [], ethernetFrame(0x86dd, innerIp(V6))));
     assertInner(view, V6);
-    assert.deepEqual(tunnelsOf(view), [Tunnel.gre]);
+    // Type I has no header (no session id), but it is ERSPAN, not plain GRE.
+    assert.deepEqual(tunnelsOf(view), [Tunnel.gre, Tunnel.erspan]);
+    assert.deepEqual(outerOf(view)[1], { kind: Tunnel.erspan, id: -1, variant: 1, ip: null });
+    assert.equal(view.tunnelId, -1);
   });
 
   test('ERSPAN type III with the optional platform subheader and frame type IP', () => {
@@ -138,6 +213,9 @@ describe('GRE header variants (RFC 2784/2890/1701, PPTP)', () => {
     );
     assertInner(view, V4);
     assert.equal(view.tunnelId, 0x4444);
+    assert.deepEqual(outerOf(view), [
+      { kind: Tunnel.gre, id: 0x4444, variant: 1, ip: { src: OUTER.src, dst: OUTER.dst } },
+    ]);
   });
 
   test('GRE version 2..7 is malformed', () => {
