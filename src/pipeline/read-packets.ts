@@ -99,7 +99,7 @@ async function readFile(
       plan = await planSplit(path);
     } catch (error) {
       if (!(error instanceof CaptureInputError) || !options.continueAfterInputError) throw error;
-      return unopened(path, file, firstIndex, error, options, results);
+      return unopened(path, file, firstIndex, error, options, results, false);
     }
     splitter = new PointSplitter(firstIndex, plan, (p) => {
       tallies.push(emptyTally());
@@ -154,7 +154,16 @@ async function readFile(
   } catch (error) {
     if (!(error instanceof CaptureInputError) || !options.continueAfterInputError) throw error;
     if (error.summary === null || splitter !== null) {
-      return unopened(path, file, firstIndex, error, options, results);
+      // Announced already: the file itself (one capture), or the points it declared before failing.
+      return unopened(
+        path,
+        file,
+        firstIndex,
+        error,
+        options,
+        results,
+        splitter === null || tallies.length > 0,
+      );
     }
     summary = error.summary;
   }
@@ -202,8 +211,9 @@ function unopened(
   error: CaptureInputError,
   options: ReadPacketsOptions,
   results: CaptureResult[],
+  announced: boolean,
 ): number {
-  options.onCaptureStart?.(capture, path, file);
+  if (!announced) options.onCaptureStart?.(capture, path, file);
   const result: CaptureResult = {
     summary: error.summary ?? unopenedSummary(capture, path, error),
     decoded: emptyCounts(),
