@@ -2,14 +2,14 @@ import { Endpoint } from './endpoint.ts';
 import type { MessageLog } from './message-log.ts';
 import { PacketLog } from './packet-log.ts';
 import type { ResetRecord } from './reset-record.ts';
-import type { RetransmissionLog } from './retransmission-log.ts';
+import type { RetransmissionLog, SegmentSends } from './retransmission-log.ts';
 
 /** How the client/server roles were decided. Only 'syn' is certain. */
 export type RoleSource =
   | 'syn' // the client sent the first SYN
   | 'syn-ack' // only a SYN-ACK was seen: its receiver is the client
-  | 'port' // no handshake: the well-known (lower, < 1024, or known service) port is the server
-  | 'first-packet'; // nothing better: the first packet's destination is the server
+  | 'port' // no handshake: the well-known (< 1024), registered service or else lower port is the server
+  | 'first-packet'; // both ports equal: the first packet's destination is taken as the server
 
 /** Lifecycle in capture time. */
 export type ConnectionState =
@@ -41,10 +41,22 @@ export class Connection {
   /** The state before the first reset, for cause rules ("reset after FIN", "reset of a SYN"…). */
   stateBeforeReset: ConnectionState | null = null;
 
+  /** Capture time of the first packet (µs). */
   startTs = 0;
   startFrame = 0;
+  /** Capture time of the latest packet in capture order (may be older than startTs when the
+   *  capture's clock stepped back); see maxTs for durations. */
   lastTs = 0;
   lastFrame = 0;
+  /** Latest capture time seen on this connection (never below startTs): durations use it, so a
+   *  clock stepping back never gives a negative one. */
+  maxTs = 0;
+  /**
+   * The tracker's monotonic clock (max of all timestamps so far) at this connection's latest
+   * packet: eviction compares against it, so a packet whose timestamp went backwards still counts
+   * as fresh activity (it just arrived) instead of making its connection look long idle.
+   */
+  activityTs = 0;
   /** Time of the last packet that was not a reset (resets often close a long silence). */
   lastNonResetTs = 0;
   packets = 0;
@@ -72,6 +84,9 @@ export class Connection {
 
   /** Wireshark-style analysis marks of the latest packet (see marks.ts). */
   marks = 0;
+  /** The segment the latest packet retransmitted (meaningful only while marks has
+   *  Mark.RETRANSMISSION). */
+  retransmitted: SegmentSends | null = null;
 
   /** Hook for per-connection add-ons (e.g. Zeek's conn_state bookkeeping), owned by their module. */
   extension: unknown = null;
@@ -103,8 +118,9 @@ export class Connection {
     return this.synToSynAck >= 0 && this.synAckToAck >= 0 ? this.synToSynAck + this.synAckToAck : -1;
   }
 
+  /** From the first packet to the latest capture time seen (µs, ≥ 0). */
   get duration(): number {
-    return this.lastTs - this.startTs;
+    return this.maxTs - this.startTs;
   }
 
   endpoint(fromClient: boolean): Endpoint {

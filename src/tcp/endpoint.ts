@@ -1,11 +1,37 @@
+import type { SequenceHoles } from './sequence-holes.ts';
+
 /**
  * One direction of a connection: what one host sent, and the habits its packets show (TTL, IP ID,
  * options) so that a reset carrying this host's address can be compared with its other packets.
  */
 export class Endpoint {
-  readonly address = new Uint32Array(4);
+  /**
+   * The address as four 32-bit words (IPv4 in w0, the rest 0), held as plain fields: a typed
+   * array per endpoint is an ArrayBuffer of its own, which made connection setup and its garbage
+   * collection a visible share of tracking time. `address` builds the array form when asked.
+   */
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
   ipVersion: 4 | 6 = 4;
   port = 0;
+
+  /** The address as decode/address.ts expects it (allocates: for reports and rules, not per packet). */
+  get address(): Uint32Array {
+    return Uint32Array.of(this.w0, this.w1, this.w2, this.w3);
+  }
+
+  setAddress(words: Uint32Array): void {
+    this.w0 = words[0];
+    this.w1 = words[1];
+    this.w2 = words[2];
+    this.w3 = words[3];
+  }
+
+  hasAddress(words: Uint32Array): boolean {
+    return words[0] === this.w0 && words[1] === this.w1 && words[2] === this.w2 && words[3] === this.w3;
+  }
 
   // ---- handshake ----
   /** Initial sequence number from this side's SYN, -1 when no SYN was seen. */
@@ -52,8 +78,11 @@ export class Endpoint {
   wireBytes = 0;
   /** TCP payload bytes sent, including retransmissions. */
   payloadBytes = 0;
-  /** Payload bytes of new data (sequence space advanced). */
+  /** Payload bytes delivered for the first time: data that advanced the sequence space, and data
+   *  that filled a hole the capture had skipped (out of order, or retransmitted after a loss). */
   uniqueBytes = 0;
+  /** Skipped sequence ranges that may still be filled (allocated on the first gap). */
+  holes: SequenceHoles | null = null;
   retransmissions = 0;
   /** Highest number of times one segment (same seq) was sent again. */
   maxSegmentRetransmissions = 0;
@@ -89,6 +118,8 @@ export class Endpoint {
   lastTs = 0;
   lastDataTs = -1;
   lastDataFrame = 0;
+  /** Sequence number of that segment (its first data byte). */
+  lastDataSeq = -1;
   /** Start of the current zero-window period advertised by this side, -1 when not zero. */
   zeroWindowSince = -1;
   longestZeroWindow = 0;

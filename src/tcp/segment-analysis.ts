@@ -6,6 +6,7 @@ import { Mark } from './marks.ts';
 import { MessageLog } from './message-log.ts';
 import { RetransmissionLog } from './retransmission-log.ts';
 import { seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
+import { SequenceHoles } from './sequence-holes.ts';
 
 /**
  * Per-segment TCP analysis for a non-RST packet, with Wireshark's meanings and in the order of
@@ -61,6 +62,9 @@ export function analyseSegment(
       ep.gaps++;
       ep.gapBytes += seqDiff(seq, next);
       c.marks |= Mark.LOST_SEGMENT;
+      // The skipped range may still arrive (out of order, or retransmitted): its bytes are new then.
+      if (ep.holes === null) ep.holes = new SequenceHoles();
+      ep.holes.open(next, seq);
     }
     if (len <= 1 && !syn && !fin && seq === (next - 1) >>> 0) {
       keepAlive = true;
@@ -76,6 +80,13 @@ export function analyseSegment(
     classifyRepeat(c, view, ep, peer, ts, frame, fromClient, notAdvanced, len, end);
   }
   let newData = 0;
+  // Data below next-expected that fills a skipped range was delivered for the first time.
+  let holeFill = 0;
+  if (known && !probe && len > 0 && ep.holes !== null && ep.holes.size > 0 && seqLt(seq, next)) {
+    const dataStart = syn ? (seq + 1) >>> 0 : seq;
+    const dataEnd = (dataStart + len) >>> 0;
+    holeFill = ep.holes.fill(dataStart, seqLt(dataEnd, next) ? dataEnd : next);
+  }
   if (!known) {
     ep.seqKnown = true;
     ep.nextSeq = end;
@@ -109,10 +120,12 @@ export function analyseSegment(
   acknowledgement(c, view, ep, peer, ts, syn || fin, len, answersKeepAlive, probe, ack);
 
   // ---- new data ----
+  ep.uniqueBytes += holeFill;
   if (newData > 0) {
     ep.uniqueBytes += newData;
     ep.lastDataTs = ts;
     ep.lastDataFrame = frame;
+    ep.lastDataSeq = seq;
     if (!ep.rttPending) {
       ep.rttPending = true;
       ep.rttSeqEnd = (seq + len) >>> 0;
@@ -186,7 +199,9 @@ function classifyRepeat(
   }
   if (!fast && !spurious && !notAdvanced) return;
   if (spurious) ep.spuriousRetransmissions++;
-  // Original send: the most recent logged packet from this side with the same sequence number.
+  // Original send: a logged packet from this side with the same sequence number, else what the
+  // endpoint remembers of its latest new data, its SYN and its FIN. When none of those is it (the
+  // packet left the bounded history), the retransmission still proves the original was sent.
   let originalTs = -1;
   let originalFrame = 0;
   if (c.retransmissions === null || !hasSegment(c.retransmissions, fromClient, seq)) {
@@ -194,12 +209,27 @@ function classifyRepeat(
     if (original !== null) {
       originalTs = original.tsMicros;
       originalFrame = original.frame;
+    } else if (len > 0 && seq === ep.lastDataSeq && ep.lastDataFrame !== frame) {
+      originalTs = ep.lastDataTs;
+      originalFrame = ep.lastDataFrame;
+    } else if ((view.flags & TcpFlag.SYN) !== 0 && seq === ep.isn && ep.firstSynFrame !== frame) {
+      originalTs = ep.firstSynTs;
+      originalFrame = ep.firstSynFrame;
+    } else if (
+      (view.flags & TcpFlag.FIN) !== 0 &&
+      ep.finCount > 0 &&
+      (seq + len) >>> 0 === ep.finSeq &&
+      ep.finFrame !== frame
+    ) {
+      originalTs = ep.finTs;
+      originalFrame = ep.finFrame;
     }
   }
   if (c.retransmissions === null) c.retransmissions = new RetransmissionLog();
   const segLen = seqDiff(end, seq);
   const s = c.retransmissions.record(fromClient, seq, segLen, ts, frame, originalTs, originalFrame);
   ep.retransmissions++;
+  c.retransmitted = s;
   if (s.sends - 1 > ep.maxSegmentRetransmissions) ep.maxSegmentRetransmissions = s.sends - 1;
   if (fast) ep.fastRetransmissions++;
   // Wireshark flags spurious and fast retransmissions as retransmissions too.
