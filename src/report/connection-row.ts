@@ -72,6 +72,9 @@ const COLUMNS: Column[] = [
 const CAPTURE_COLUMN: Column = { header: 'capture', cell: (r) => String(r.capture) };
 const SESSION_COLUMN: Column = { header: 'session', cell: (r) => String(r.session) };
 
+/** Between cells of an encoded row: no cell holds it (addresses, numbers, fixed names). */
+const SEPARATOR = '\x1f';
+
 /** Rows decided before the column widths are fixed. */
 const WIDTH_SAMPLE = 256;
 
@@ -95,8 +98,14 @@ export class ConnectionsTable {
     ];
   }
 
-  row(r: ConnectionSummary): void {
-    const cells = this.columns.map((c) => c.cell(r));
+  /** A row's cells as one compact string (what waits while earlier rows are still open). */
+  encode(r: ConnectionSummary): string {
+    return this.columns.map((c) => c.cell(r)).join(SEPARATOR);
+  }
+
+  /** Print (or hold, while sizing the columns) one row made by encode(). */
+  row(encoded: string): void {
+    const cells = encoded.split(SEPARATOR);
     if (this.sample === null) {
       this.write(this.format(cells));
       return;
@@ -134,7 +143,7 @@ export function connectionsTable(
 ): string[] {
   const lines: string[] = [];
   const table = new ConnectionsTable((l) => lines.push(l), options);
-  for (const r of rows) table.row(r);
+  for (const r of rows) table.row(table.encode(r));
   table.end();
   return lines;
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PcapWriter } from '../../src/capture/pcap-writer.ts';
+import { RowOrder } from '../../src/cli/connections-command.ts';
 import { corpusAvailable, corpusEntries } from '../helpers/corpus.ts';
 import type { TcpFrameSpec } from '../helpers/frames.ts';
 import { tcpFrame } from '../helpers/frames.ts';
@@ -307,4 +308,25 @@ test('several captures: a capture column, rows capture by capture, ids continuin
   );
   const sessions = table([lab('graceful'), '--zeek-sessions']);
   assert.deepEqual(sessions.header.slice(0, 2), ['session', 'start']);
+});
+
+test('row order: first-packet order while older connections are open, bounded by the waiting limit', () => {
+  const out: string[] = [];
+  const order = new RowOrder<string>(1, (r) => out.push(r), 3);
+  order.ended(2, ['b']);
+  order.ended(3, ['c1', 'c2']);
+  assert.deepEqual(out, [], 'waiting for connection 1');
+  order.ended(1, ['a']);
+  assert.deepEqual(out, ['a', 'b', 'c1', 'c2']);
+  // Connection 4 stays open (a SYN nobody answers): beyond 3 waiting rows the others go out…
+  order.ended(6, ['f']);
+  order.ended(5, ['e']);
+  order.ended(7, ['g']);
+  assert.deepEqual(out.slice(4), []);
+  order.ended(8, ['h']);
+  assert.deepEqual(out.slice(4), ['e', 'f', 'g', 'h']);
+  // …and it is printed when it ends; later connections flow normally again.
+  order.ended(4, ['d']);
+  order.ended(9, ['i']);
+  assert.deepEqual(out.slice(8), ['d', 'i']);
 });
