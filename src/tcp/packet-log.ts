@@ -1,4 +1,6 @@
+import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
+import { reserveWords, slab } from './word-slab.ts';
 
 /**
  * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
@@ -9,13 +11,11 @@ import type { PacketView } from '../decode/packet-view.ts';
  *
  * Memory matters here because connections that ended stay in the flow table for the tracker's
  * linger and every reset keeps a snapshot: a fixed 1.6 KB array per connection and per reset was
- * most of the tracker's footprint, and allocating it most of its time. The arrays come from
- * Node's shared buffer pool (Buffer.allocUnsafe below 4 KB carves 8 KB pool chunks): no
- * ArrayBuffer of their own. A chunk is freed when all logs carved from it are gone, so a log
- * can keep at most 8 KB alive — still bounded per live connection. Snapshots share the live
- * array (copy-on-write): a
- * snapshot is copied only when the live log is about to overwrite a slot it still shows, which
- * happens only once the ring wraps; before that, new packets go to slots beyond the snapshot's.
+ * most of the tracker's footprint, and allocating it most of its time. The words come from shared
+ * chunks (word-slab.ts): a log is a chunk reference and an offset, no typed array of its own.
+ * Snapshots share the live words (copy-on-write): a snapshot is copied only when the live log is
+ * about to overwrite a slot it still shows, which happens only once the ring wraps; before that,
+ * new packets go to slots beyond the snapshot's.
  */
 export const HEAD = 8;
 export const TAIL = 32;
@@ -64,7 +64,10 @@ export interface LoggedPacket {
 const EMPTY = new Uint32Array(0);
 
 export class PacketLog {
-  private slots: Uint32Array = EMPTY;
+  /** Words of this log: chunk[base, base + capacityWords). */
+  private chunk: Uint32Array = EMPTY;
+  private base = 0;
+  private capacityWords = 0;
   /** Packets ever logged (the ring holds the last TAIL of those beyond HEAD). */
   count = 0;
   /** Packets of each direction currently in the ring, and ever written to each side ring. */
@@ -75,13 +78,15 @@ export class PacketLog {
   /** Snapshots still sharing `slots` (copy-on-write), null when none. */
   private sharers: PacketLog[] | null = null;
 
-  add(view: PacketView, frame: number, tsMicros: number, fromClient: boolean): void {
+  /** Logs one packet (the record gives its frame number and time). */
+  add(view: PacketView, record: CaptureRecord, fromClient: boolean): void {
+    const tsMicros = record.tsMicros;
     const n = this.count++;
     const slot = n < HEAD ? n : HEAD + ((n - HEAD) % TAIL);
-    const base = slot * WORDS;
-    if (base >= this.slots.length) this.grow();
+    if (slot * WORDS >= this.capacityWords) this.grow();
     else if (this.sharers !== null && n >= SLOTS) this.detachSharers();
-    const s = this.slots;
+    const s = this.chunk;
+    const base = this.base + slot * WORDS;
     if (n >= SLOTS) this.leaveRing(base);
     if (n >= HEAD) {
       if (fromClient) this.ringClient++;
@@ -89,7 +94,7 @@ export class PacketLog {
     }
     s[base + TS_HI] = Math.floor(tsMicros / 4294967296);
     s[base + TS_LO] = tsMicros >>> 0;
-    s[base + FRAME] = frame;
+    s[base + FRAME] = record.frame;
     s[base + SEQ] = view.seq;
     s[base + ACK] = view.ack;
     s[base + LEN] = view.payloadLength;
@@ -106,13 +111,13 @@ export class PacketLog {
   /** The ring's oldest packet (at `base`) is about to be overwritten: keep it on its side if it
    *  is among the latest SIDE packets of its direction. */
   private leaveRing(base: number): void {
-    const s = this.slots;
+    const s = this.chunk;
     const fromClient = (s[base + FLAGS_DIR_TTL] & 0x200) !== 0;
     const newer = fromClient ? --this.ringClient : --this.ringServer;
     if (newer >= SIDE) return;
     const written = fromClient ? this.sideClient++ : this.sideServer++;
-    const to = (SLOTS + (fromClient ? 0 : SIDE) + (written % SIDE)) * WORDS;
-    s.copyWithin(to, base, base + WORDS);
+    const to = this.base + (SLOTS + (fromClient ? 0 : SIDE) + (written % SIDE)) * WORDS;
+    for (let i = 0; i < WORDS; i++) s[to + i] = s[base + i];
   }
 
   /** Number of packets currently retrievable. */
@@ -158,7 +163,7 @@ export class PacketLog {
   }
 
   private frameAt(slot: number): number {
-    return this.slots[slot * WORDS + FRAME];
+    return this.chunk[this.base + slot * WORDS + FRAME];
   }
 
   /**
@@ -167,11 +172,11 @@ export class PacketLog {
    * unless found.
    */
   findSent(fromClient: boolean, seq: number, exceptFrame: number): LoggedPacket | null {
-    const s = this.slots;
+    const s = this.chunk;
     const n = this.slotsInUse();
     for (let slot = 0; slot < n; slot++) {
       if (slot >= SLOTS && !this.sideSlotUsed(slot)) continue;
-      const base = slot * WORDS;
+      const base = this.base + slot * WORDS;
       const fdt = s[base + FLAGS_DIR_TTL];
       if (s[base + SEQ] !== seq || ((fdt & 0x200) !== 0) !== fromClient) continue;
       if ((fdt & 0x4) !== 0 || s[base + FRAME] === exceptFrame) continue; // RST, or the packet itself
@@ -196,13 +201,15 @@ export class PacketLog {
    */
   snapshot(): PacketLog {
     const copy = new PacketLog();
-    copy.slots = this.slots;
+    copy.chunk = this.chunk;
+    copy.base = this.base;
+    copy.capacityWords = this.capacityWords;
     copy.count = this.count;
     copy.ringClient = this.ringClient;
     copy.ringServer = this.ringServer;
     copy.sideClient = this.sideClient;
     copy.sideServer = this.sideServer;
-    if (this.slots.length > 0) {
+    if (this.capacityWords > 0) {
       if (this.sharers === null) this.sharers = [];
       this.sharers.push(copy);
     }
@@ -216,37 +223,63 @@ export class PacketLog {
    * Call only once nothing writes to the log any more (its connection ended).
    */
   detach(): void {
-    if (this.slots.length === 0) return;
-    this.slots = this.slots.slice(0, this.slotsInUse() * WORDS);
+    if (this.capacityWords === 0) return;
+    this.moveToOwnArray();
     this.sharers = null;
+  }
+
+  /** The kept words copied into an exact-size array of this log's own. */
+  private moveToOwnArray(): void {
+    const words = this.slotsInUse() * WORDS;
+    this.chunk = this.chunk.slice(this.base, this.base + words);
+    this.base = 0;
+    this.capacityWords = words;
   }
 
   /** Slots allocated (for memory accounting in tests and benchmarks). */
   get capacity(): number {
-    return this.slots.length / WORDS;
+    return this.capacityWords / WORDS;
   }
 
   private grow(): void {
-    // Sharers keep the old array, which this log no longer writes: they are independent from now on.
-    const words = (this.slots.length === 0 ? INITIAL_SLOTS : ALL_SLOTS) * WORDS;
-    // From Node's shared 8 KB buffer pool (8-byte aligned): no ArrayBuffer and off-heap
-    // allocation of its own per connection, which cost more than the rest of connection setup.
-    // Uninitialised, which is fine: only slots below `count` are ever read.
-    const bytes = Buffer.allocUnsafe(words * 4);
-    const next = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-    next.set(this.slots);
-    this.slots = next;
+    // Sharers keep the old words, which this log no longer writes: they are independent from now on.
+    const words = (this.capacityWords === 0 ? INITIAL_SLOTS : ALL_SLOTS) * WORDS;
+    const at = reserveWords(words);
+    const chunk = slab.chunk;
+    // The new words are uninitialised leftovers of nobody, which is fine: only slots below
+    // `count` are ever read.
+    const old = this.chunk;
+    const from = this.base;
+    const used = this.capacityWords;
+    for (let i = 0; i < used; i++) chunk[at + i] = old[from + i];
+    this.chunk = chunk;
+    this.base = at;
+    this.capacityWords = words;
     this.sharers = null;
   }
 
+  /** The snapshots get copies of what they show (in the shared chunks: a reset's snapshot lives
+   *  about as long as its connection) before this log overwrites it. */
   private detachSharers(): void {
-    for (const s of this.sharers!) s.slots = this.slots.slice(0, s.slotsInUse() * WORDS);
+    for (const s of this.sharers!) s.moveToSlab();
     this.sharers = null;
+  }
+
+  private moveToSlab(): void {
+    const words = this.slotsInUse() * WORDS;
+    const at = reserveWords(words);
+    const chunk = slab.chunk;
+    const old = this.chunk;
+    const from = this.base;
+    for (let i = 0; i < words; i++) chunk[at + i] = old[from + i];
+    this.chunk = chunk;
+    this.base = at;
+    this.capacityWords = words;
   }
 
   private read(slot: number): LoggedPacket {
-    const s = this.slots;
-    const base = slot * WORDS;
+    const s = this.chunk;
+    const base = this.base + slot * WORDS;
     const fdt = s[base + FLAGS_DIR_TTL];
     const ttl = ((fdt >>> 16) & 0x7fff) - 1;
     return {

@@ -1,3 +1,4 @@
+import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
@@ -28,11 +29,13 @@ import { SequenceHoles } from './sequence-holes.ts';
 export function analyseSegment(
   c: Connection,
   view: PacketView,
-  data: Uint8Array,
-  frame: number,
-  ts: number,
+  record: CaptureRecord,
   fromClient: boolean,
 ): void {
+  // Times are read from the record where needed rather than passed on: a float64 argument to a
+  // call that is not inlined is boxed into a new heap number, once per packet and call.
+  const ts = record.tsMicros;
+  const frame = record.frame;
   const ep = c.endpoint(fromClient);
   const peer = c.endpoint(!fromClient);
   const f = view.flags;
@@ -46,7 +49,7 @@ export function analyseSegment(
   const answersKeepAlive = peer.lastWasKeepAlive;
   ep.lastWasKeepAlive = false;
 
-  if (syn) handshake(c, view, ep, ts, frame, fromClient, ack);
+  if (syn) handshake(c, view, ep, record, fromClient, ack);
 
   // ---- sequence space ----
   const known = ep.seqKnown;
@@ -77,7 +80,7 @@ export function analyseSegment(
     // A segment of more than one byte starting at next-expected − 1 follows a 1-byte zero-window
     // probe: it carries new data, so it is not "not advanced" (spurious is still possible).
     const notAdvanced = seqLt(seq, next) && !(len > 1 && seq === (next - 1) >>> 0);
-    classifyRepeat(c, view, ep, peer, ts, frame, fromClient, notAdvanced, len, end);
+    classifyRepeat(c, view, ep, peer, record, fromClient, notAdvanced, len);
   }
   let newData = 0;
   // Data below next-expected that fills a skipped range was delivered for the first time.
@@ -117,7 +120,7 @@ export function analyseSegment(
   }
 
   // ---- acknowledgements and windows ----
-  acknowledgement(c, view, ep, peer, ts, syn || fin, len, answersKeepAlive, probe, ack);
+  acknowledgement(c, view, ep, peer, record, syn || fin, len, answersKeepAlive, probe, ack);
 
   // ---- new data ----
   ep.uniqueBytes += holeFill;
@@ -133,7 +136,7 @@ export function analyseSegment(
     }
     if (len > 0) {
       if (c.messages === null) c.messages = new MessageLog();
-      c.messages.data(view, data, frame, ts, fromClient);
+      c.messages.data(view, record.data, frame, ts, fromClient);
     }
   }
 }
@@ -142,16 +145,16 @@ function handshake(
   c: Connection,
   view: PacketView,
   ep: Endpoint,
-  ts: number,
-  frame: number,
+  record: CaptureRecord,
   fromClient: boolean,
   ack: boolean,
 ): void {
+  const ts = record.tsMicros;
   ep.synCount++;
   ep.lastSynTs = ts;
   if (ep.isn < 0) {
     ep.isn = view.seq;
-    ep.firstSynFrame = frame;
+    ep.firstSynFrame = record.frame;
     ep.firstSynTs = ts;
     ep.mss = view.mss;
     ep.windowScale = view.windowScale;
@@ -173,13 +176,17 @@ function classifyRepeat(
   view: PacketView,
   ep: Endpoint,
   peer: Endpoint,
-  ts: number,
-  frame: number,
+  record: CaptureRecord,
   fromClient: boolean,
   notAdvanced: boolean,
   len: number,
-  end: number,
 ): void {
+  const ts = record.tsMicros;
+  const frame = record.frame;
+  // Where the segment ends (SYN and FIN take a sequence number each), recomputed rather than
+  // passed: a sequence number above 2^31 is a float64, boxed when passed to a call.
+  const f = view.flags;
+  const end = (view.seq + len + ((f & TcpFlag.SYN) !== 0 ? 1 : 0) + ((f & TcpFlag.FIN) !== 0 ? 1 : 0)) >>> 0;
   const seq = view.seq;
   // Spurious: all its data is covered by the peer's latest acknowledgement (data bytes only;
   // checked first, whether or not the segment advances next-expected).
@@ -251,13 +258,14 @@ function acknowledgement(
   view: PacketView,
   ep: Endpoint,
   peer: Endpoint,
-  ts: number,
+  record: CaptureRecord,
   synOrFin: boolean,
   len: number,
   answersKeepAlive: boolean,
   probe: boolean,
   ackFlag: boolean,
 ): void {
+  const ts = record.tsMicros;
   const a = view.ack;
   if (ackFlag) {
     if (!ep.ackKnown) {
@@ -335,7 +343,8 @@ function acknowledgement(
  * covers is a spurious retransmission there. Its window is deliberately not taken as an
  * advertisement: a reset's window (often 0) says nothing about the receive buffer.
  */
-export function noteResetAck(ep: Endpoint, view: PacketView, ts: number): void {
+export function noteResetAck(ep: Endpoint, view: PacketView, record: CaptureRecord): void {
+  const ts = record.tsMicros;
   if (!ep.lastAckSeen || view.ack !== ep.lastAck) ep.dupAckRun = 0;
   ep.lastAckSeen = true;
   ep.lastAck = view.ack;

@@ -13,8 +13,9 @@ import { seqDiff } from './seq.ts';
 const MAX_HOLES = 8;
 
 export class SequenceHoles {
-  /** [start, end) pairs of raw 32-bit sequence numbers, in sequence order. */
-  private readonly ranges = new Float64Array(2 * MAX_HOLES);
+  /** [start, end) pairs of raw 32-bit sequence numbers, in sequence order (a plain array: a
+   *  typed array this size would get an off-heap buffer of its own). */
+  private readonly ranges: number[] = [];
   private count = 0;
 
   get size(): number {
@@ -24,8 +25,7 @@ export class SequenceHoles {
   /** The capture jumped from `from` to `to` (from < to in sequence space). */
   open(from: number, to: number): void {
     if (this.count === MAX_HOLES) this.removeAt(0);
-    this.ranges[2 * this.count] = from;
-    this.ranges[2 * this.count + 1] = to;
+    this.ranges.push(from, to);
     this.count++;
   }
 
@@ -64,14 +64,12 @@ export class SequenceHoles {
   }
 
   private removeAt(i: number): void {
-    this.ranges.copyWithin(2 * i, 2 * i + 2, 2 * this.count);
+    this.ranges.splice(2 * i, 2);
     this.count--;
   }
 
   private insertAt(i: number, from: number, to: number): void {
-    this.ranges.copyWithin(2 * i + 2, 2 * i, 2 * this.count);
-    this.ranges[2 * i] = from;
-    this.ranges[2 * i + 1] = to;
+    this.ranges.splice(2 * i, 0, from, to);
     this.count++;
   }
 }

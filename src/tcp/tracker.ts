@@ -7,7 +7,6 @@ import { flowHash } from './flow-key.ts';
 import { FlowTable } from './flow-table.ts';
 import { recordReset } from './reset-capture.ts';
 import type { ResetRecord } from './reset-record.ts';
-import { POST_RESET_PACKETS } from './reset-record.ts';
 import type { SegmentSends } from './retransmission-log.ts';
 import { destinationIsServer, inferredRoleSource } from './roles.ts';
 import { analyseSegment, noteResetAck } from './segment-analysis.ts';
@@ -86,7 +85,12 @@ export class Tracker {
    * so timestamps that step backwards (merged or carved captures, a clock reset) never make a
    * connection that just saw a packet look idle.
    */
-  now = 0;
+  get now(): number {
+    return this.clock[0];
+  }
+
+  /** now, unboxed (a float64 stored in a field allocates a heap number per store: see Endpoint.d). */
+  private readonly clock: number[] = [0];
   connectionsCreated = 0;
   tcpPackets = 0;
 
@@ -114,7 +118,7 @@ export class Tracker {
   /** Feed one decoded frame whose view.status is 'tcp'. Returns its connection. */
   packet(record: CaptureRecord, view: PacketView): Connection {
     const ts = record.tsMicros;
-    if (ts > this.now) this.now = ts;
+    if (ts > this.clock[0]) this.clock[0] = ts;
     this.tcpPackets++;
     this.evictIdle();
 
@@ -267,28 +271,14 @@ export class Tracker {
       const from = Math.max(0, c.resets.length - 4);
       for (let i = from; i < c.resets.length; i++) {
         const r = c.resets[i];
-        if (r.frame !== frame && r.after.length < POST_RESET_PACKETS) {
-          r.after.push({
-            frame,
-            tsMicros: ts,
-            fromClient,
-            flags: view.flags,
-            seq: view.seq,
-            ack: view.ack,
-            len: view.payloadLength,
-            window: view.window,
-            ttl: view.ttl,
-            ipId: view.ipId,
-            tsVal: view.hasTimestamp ? view.tsVal : null,
-          });
-        }
+        if (r.frame !== frame && r.wantsMore) r.follow(view, record, fromClient);
       }
     }
 
     const wasEstablished = c.state === 'established';
     if ((view.flags & TcpFlag.RST) !== 0) {
       c.marks = 0;
-      c.log.add(view, frame, ts, fromClient);
+      c.log.add(view, record, fromClient);
       const r = recordReset(c, view, record, fromClient, idle);
       if (c.state !== 'reset') {
         c.stateBeforeReset = c.state;
@@ -296,12 +286,12 @@ export class Tracker {
       }
       ep.rstCount++;
       if (ep.rstCount === 1) ep.firstRstFrame = frame;
-      noteResetAck(ep, view, ts);
+      noteResetAck(ep, view, record);
       this.table.markEnded(c);
       if (r !== null) this.listener.reset?.(c, r);
     } else {
-      c.log.add(view, frame, ts, fromClient);
-      analyseSegment(c, view, record.data, frame, ts, fromClient);
+      c.log.add(view, record, fromClient);
+      analyseSegment(c, view, record, fromClient);
       c.lastNonResetTs = ts;
       if (c.state === 'closed') this.table.markEnded(c);
     }
