@@ -66,6 +66,7 @@ export class FlowTable {
   /** Move to the tail of its activity list (it just saw a packet). */
   touch(c: Connection): void {
     const list = this.listOf(c);
+    if (list.tail === c) return; // a run of packets of one connection: already the newest
     list.unlink(c);
     list.append(c);
   }

@@ -128,7 +128,7 @@ export class Tracker {
     let predecessor: Connection | null = null;
     if (c !== null) {
       fromClient = view.sport === c.client.port && c.client.hasAddress(view.src);
-      if (this.startsNewConnection(c, view, fromClient)) {
+      if ((view.flags & TcpFlag.SYN) !== 0 && this.startsNewConnection(c, view, fromClient)) {
         predecessor = c;
         c = null;
       }
