@@ -330,3 +330,34 @@ test('row order: first-packet order while older connections are open, bounded by
   order.ended(9, ['i']);
   assert.deepEqual(out.slice(8), ['d', 'i']);
 });
+
+test('--zeek-sessions: a Zeek session continues across a tracker split Zeek does not make', () => {
+  const t0 = 1_700_000_100;
+  const fromServer = { src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 40000 };
+  const fromClient = { sport: 40000, dport: 80 };
+  const path = pcap('carry.pcap', [
+    [t0, { ...fromClient, flags: 'S', seq: 100 }],
+    [t0 + 0.001, { ...fromServer, flags: 'SA', seq: 900, ack: 101 }],
+    [t0 + 0.002, { ...fromClient, flags: 'A', seq: 101, ack: 901 }],
+    [t0 + 0.003, { ...fromClient, flags: 'R', seq: 101 }],
+    // A SYN-ACK with another ISN a second later: a new connection for the tracker (and tshark's
+    // port-reuse logic), but Zeek's session is still in its 5 s close delay and a SYN-ACK is no reuse.
+    [t0 + 1, { ...fromServer, flags: 'SA', seq: 5000, ack: 101 }],
+    [t0 + 1.001, { ...fromClient, flags: 'R', seq: 101 }],
+  ]);
+  assert.deepEqual(
+    json([path]).map((r) => [r.id, r.roles, r.end, r.client_pkts, r.server_pkts]),
+    [
+      [1, 'syn', 'rst', 3, 1],
+      [2, 'inferred-syn-ack', 'rst', 1, 1],
+    ],
+  );
+  const sessions = json([path, '--zeek-sessions']);
+  assert.deepEqual(
+    sessions.map((r) => [r.id, r.zeek_session, r.end, r.client_pkts, r.server_pkts, r.resets]),
+    [[2, 1, 'rst', 4, 2, 2]],
+    'one Zeek session, counted over both tracked connections',
+  );
+  assert.equal(sessions[0].handshake_rtt, 0.002, 'the handshake of the first tracked connection');
+  assert.equal(sessions[0].start, t0);
+});
