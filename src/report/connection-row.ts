@@ -135,15 +135,3 @@ export class ConnectionsTable {
       .trimEnd();
   }
 }
-
-/** The whole table at once (for tests and small inputs). */
-export function connectionsTable(
-  rows: ConnectionSummary[],
-  options: { captures?: boolean; sessions?: boolean } = {},
-): string[] {
-  const lines: string[] = [];
-  const table = new ConnectionsTable((l) => lines.push(l), options);
-  for (const r of rows) table.row(table.encode(r));
-  table.end();
-  return lines;
-}

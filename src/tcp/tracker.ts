@@ -13,6 +13,7 @@ import { analyseSegment, noteResetAck } from './segment-analysis.ts';
 
 /** What the tracker tells the layers above. All optional; an absent hook costs nothing. */
 export interface TrackerListener {
+  /** A new connection (when it replaces one on the same 4-tuple, before that one's `ended`). */
   opened?(c: Connection): void;
   established?(c: Connection): void;
   reset?(c: Connection, r: ResetRecord): void;

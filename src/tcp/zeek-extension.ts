@@ -123,9 +123,6 @@ function zeekCut(s: ZeekState, view: PacketView, ts: number, fromClient: boolean
   return ZeekConnection.isReuse(s.zeek, fromClient === s.firstSenderIsClient, view) ? 'reuse' : null;
 }
 
-/** The add-on as a default Zeek run behaves (checksums ignored, as with `zeek -C`). */
-export const zeekExtension: ConnectionExtension = makeZeekExtension();
-
 function columnsOf(s: ZeekState): ZeekColumns {
   const origIsClient = s.zeek.originatorIsFirstSender === (s.firstSenderIsClient ?? true);
   return {
@@ -135,12 +132,6 @@ function columnsOf(s: ZeekState): ZeekColumns {
     origBytes: s.zeek.origBytes,
     respBytes: s.zeek.respBytes,
   };
-}
-
-export function zeekColumns(c: Connection): ZeekColumns | null {
-  const s = c.extension as ZeekState | null;
-  if (s === null || !(s.zeek instanceof ZeekConnection)) return null;
-  return columnsOf(s);
 }
 
 /**
