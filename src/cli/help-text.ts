@@ -90,5 +90,6 @@ Examples:
   rstscope connections capture.pcap
   rstscope connections capture.pcap --port 443 --json | jq 'select(.conn_state == "REJ")'
   rstscope connections capture.pcap --checksums
+  rstscope connections capture.pcap --zeek-sessions --json   # rows as Zeek's conn.log has them
 ${READ_EXIT_CODES}`,
 };

@@ -117,6 +117,10 @@ export function buildProgram(): Command {
     .argument('<capture...>', 'pcap or pcapng files (gzip/zstd accepted); - reads standard input')
     .option('--json', 'one JSON object per connection per line')
     .option('--checksums', "verify TCP checksums as Zeek does without -C ('c' in history)")
+    .option(
+      '--zeek-sessions',
+      "one row per Zeek session (Zeek's timers and reuse rules cut connections), for conn.log comparison",
+    )
     .option('--quiet', 'no progress line on stderr')
     .option('--host <address>', 'only connections involving this address (repeatable)', collect)
     .option('--port <port>', 'only connections on this port (repeatable)', portList)

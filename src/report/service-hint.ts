@@ -38,10 +38,29 @@ const PORT_NAMES: Record<number, string> = {
   27017: 'mongodb',
 };
 
+/**
+ * SSH announces itself in clear before anything else: each side's first line is its
+ * identification string "SSH-protoversion-softwareversion" (RFC 4253 §4.2; "SSH-1.99-" from
+ * servers that also accept SSHv1). The server usually speaks first, so either direction counts.
+ */
+function isSshBanner(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 8 &&
+    bytes[0] === 0x53 && // S
+    bytes[1] === 0x53 && // S
+    bytes[2] === 0x48 && // H
+    bytes[3] === 0x2d && // -
+    (bytes[4] === 0x32 || bytes[4] === 0x31) && // 2 or 1
+    bytes[5] === 0x2e // .
+  );
+}
+
 /** The protocol a connection speaks: from its first application message if recognisable, else
  *  from the server port; null when neither says anything. */
 export function serviceHint(c: Connection): string | null {
-  const first = c.messages?.messages[0];
+  const messages = c.messages?.messages;
+  if (messages?.slice(0, 2).some((m) => isSshBanner(m.bytes))) return 'ssh';
+  const first = messages?.[0];
   if (first !== undefined && first.bytes.length > 0) {
     const s = summarizePayload(first.bytes, 0, first.bytes.length, {
       serverPort: c.server.port,

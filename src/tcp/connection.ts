@@ -1,15 +1,29 @@
 import { Endpoint } from './endpoint.ts';
 import type { MessageLog } from './message-log.ts';
 import { PacketLog } from './packet-log.ts';
-import type { ResetRecord } from './reset-record.ts';
-import type { RetransmissionLog } from './retransmission-log.ts';
+import type { ResetSnapshot } from './reset-capture.ts';
+import type { RetransmissionLog, SegmentSends } from './retransmission-log.ts';
+
+/** Slots of Connection.n (see there). */
+const C_START_TS = 0;
+const C_LAST_TS = 1;
+const C_MAX_TS = 2;
+const C_ACTIVITY_TS = 3;
+const C_LAST_NON_RESET_TS = 4;
+const C_SYN_TO_SYN_ACK = 5;
+const C_SYN_ACK_TO_ACK = 6;
+const C_ESTABLISHED_TS = 7;
+const C_RTT_MIN = 8;
+const C_RTT_MAX = 9;
+const C_RTT_SUM = 10;
+const C_LONGEST_IDLE = 11;
 
 /** How the client/server roles were decided. Only 'syn' is certain. */
 export type RoleSource =
   | 'syn' // the client sent the first SYN
   | 'syn-ack' // only a SYN-ACK was seen: its receiver is the client
-  | 'port' // no handshake: the well-known (lower, < 1024, or known service) port is the server
-  | 'first-packet'; // nothing better: the first packet's destination is the server
+  | 'port' // no handshake: the well-known (< 1024), registered service or else lower port is the server
+  | 'first-packet'; // both ports equal: the first packet's destination is taken as the server
 
 /** Lifecycle in capture time. */
 export type ConnectionState =
@@ -32,6 +46,8 @@ export class Connection {
   /** Run-wide sequence number, in order of creation. */
   readonly id: number;
   readonly capture: number;
+  /** Times and durations (µs) unboxed in an array of doubles, behind accessors: see Endpoint.d. */
+  private readonly n: number[] = [0, 0, 0, 0, 0, -1, -1, -1, -1, -1, 0, 0];
   readonly client = new Endpoint();
   readonly server = new Endpoint();
   roleSource: RoleSource = 'syn';
@@ -41,23 +57,119 @@ export class Connection {
   /** The state before the first reset, for cause rules ("reset after FIN", "reset of a SYN"…). */
   stateBeforeReset: ConnectionState | null = null;
 
-  startTs = 0;
+  /** Capture time of the first packet (µs). */
+  get startTs(): number {
+    return this.n[C_START_TS];
+  }
+
+  set startTs(v: number) {
+    this.n[C_START_TS] = v;
+  }
+
   startFrame = 0;
-  lastTs = 0;
+  /** Capture time of the latest packet in capture order (may be older than startTs when the
+   *  capture's clock stepped back); see maxTs for durations. */
+  get lastTs(): number {
+    return this.n[C_LAST_TS];
+  }
+
+  set lastTs(v: number) {
+    this.n[C_LAST_TS] = v;
+  }
+
   lastFrame = 0;
+  /** Latest capture time seen on this connection (never below startTs): durations use it, so a
+   *  clock stepping back never gives a negative one. */
+  get maxTs(): number {
+    return this.n[C_MAX_TS];
+  }
+
+  set maxTs(v: number) {
+    this.n[C_MAX_TS] = v;
+  }
+
+  /**
+   * The tracker's monotonic clock (max of all timestamps so far) at this connection's latest
+   * packet: eviction compares against it, so a packet whose timestamp went backwards still counts
+   * as fresh activity (it just arrived) instead of making its connection look long idle.
+   */
+  get activityTs(): number {
+    return this.n[C_ACTIVITY_TS];
+  }
+
+  set activityTs(v: number) {
+    this.n[C_ACTIVITY_TS] = v;
+  }
+
   /** Time of the last packet that was not a reset (resets often close a long silence). */
-  lastNonResetTs = 0;
+  get lastNonResetTs(): number {
+    return this.n[C_LAST_NON_RESET_TS];
+  }
+
+  set lastNonResetTs(v: number) {
+    this.n[C_LAST_NON_RESET_TS] = v;
+  }
+
   packets = 0;
   /** Handshake timing at the capture point (µs): SYN→SYN-ACK and SYN-ACK→ACK; -1 unknown. */
-  synToSynAck = -1;
-  synAckToAck = -1;
-  establishedTs = -1;
+  get synToSynAck(): number {
+    return this.n[C_SYN_TO_SYN_ACK];
+  }
+
+  set synToSynAck(v: number) {
+    this.n[C_SYN_TO_SYN_ACK] = v;
+  }
+
+  get synAckToAck(): number {
+    return this.n[C_SYN_ACK_TO_ACK];
+  }
+
+  set synAckToAck(v: number) {
+    this.n[C_SYN_ACK_TO_ACK] = v;
+  }
+
+  get establishedTs(): number {
+    return this.n[C_ESTABLISHED_TS];
+  }
+
+  set establishedTs(v: number) {
+    this.n[C_ESTABLISHED_TS] = v;
+  }
+
   /** RTT samples (µs) from data segments and the ACK covering them (Karn's rule: none from retransmissions). */
   rttSamples = 0;
-  rttMin = -1;
-  rttMax = -1;
-  rttSum = 0;
-  longestIdle = 0;
+  get rttMin(): number {
+    return this.n[C_RTT_MIN];
+  }
+
+  set rttMin(v: number) {
+    this.n[C_RTT_MIN] = v;
+  }
+
+  get rttMax(): number {
+    return this.n[C_RTT_MAX];
+  }
+
+  set rttMax(v: number) {
+    this.n[C_RTT_MAX] = v;
+  }
+
+  get rttSum(): number {
+    return this.n[C_RTT_SUM];
+  }
+
+  set rttSum(v: number) {
+    this.n[C_RTT_SUM] = v;
+  }
+
+  get longestIdle(): number {
+    return this.n[C_LONGEST_IDLE];
+  }
+
+  set longestIdle(v: number) {
+    this.n[C_LONGEST_IDLE] = v;
+  }
+
   /** Frame that ended the longest idle gap. */
   longestIdleFrame = 0;
 
@@ -67,11 +179,14 @@ export class Connection {
   /** Allocated on the first payload. */
   messages: MessageLog | null = null;
   /** One record per RST packet (capped), allocated on the first RST. */
-  resets: ResetRecord[] | null = null;
+  resets: ResetSnapshot[] | null = null;
   resetsDropped = 0;
 
   /** Wireshark-style analysis marks of the latest packet (see marks.ts). */
   marks = 0;
+  /** The segment the latest packet retransmitted (meaningful only while marks has
+   *  Mark.RETRANSMISSION). */
+  retransmitted: SegmentSends | null = null;
 
   /** Hook for per-connection add-ons (e.g. Zeek's conn_state bookkeeping), owned by their module. */
   extension: unknown = null;
@@ -95,7 +210,7 @@ export class Connection {
    */
   detachLogs(): void {
     this.log.detach();
-    if (this.resets !== null) for (const r of this.resets) r.history.detach();
+    if (this.resets !== null) for (const r of this.resets) r.detach();
   }
 
   /** The handshake RTT seen from the capture point: SYN→SYN-ACK→ACK, µs (−1 when incomplete). */
@@ -103,8 +218,9 @@ export class Connection {
     return this.synToSynAck >= 0 && this.synAckToAck >= 0 ? this.synToSynAck + this.synAckToAck : -1;
   }
 
+  /** From the first packet to the latest capture time seen (µs, ≥ 0). */
   get duration(): number {
-    return this.lastTs - this.startTs;
+    return this.maxTs - this.startTs;
   }
 
   endpoint(fromClient: boolean): Endpoint {

@@ -21,7 +21,3 @@ function endpointHash(words: Uint32Array, port: number): number {
   h = Math.imul(h ^ (h >>> 16) ^ words[3], 0x1b873593);
   return (h ^ (h >>> 15)) >>> 0;
 }
-
-export function sameAddress(a: Uint32Array, b: Uint32Array): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
-}

@@ -1,6 +1,5 @@
 import type { PacketView } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
-import { flowHash, sameAddress } from './flow-key.ts';
 
 /**
  * Live connections by 4-tuple: a Map from a numeric hash to a chain of connections (collisions are
@@ -23,12 +22,12 @@ export class FlowTable {
       if (
         (view.sport === cl.port &&
           view.dport === sv.port &&
-          sameAddress(view.src, cl.address) &&
-          sameAddress(view.dst, sv.address)) ||
+          cl.hasAddress(view.src) &&
+          sv.hasAddress(view.dst)) ||
         (view.sport === sv.port &&
           view.dport === cl.port &&
-          sameAddress(view.src, sv.address) &&
-          sameAddress(view.dst, cl.address))
+          sv.hasAddress(view.src) &&
+          cl.hasAddress(view.dst))
       ) {
         return c;
       }
@@ -37,8 +36,9 @@ export class FlowTable {
     return null;
   }
 
-  insert(c: Connection, view: PacketView): void {
-    c.hash = flowHash(view);
+  /** `hash` is flowHash() of the connection's first packet. */
+  insert(c: Connection, hash: number): void {
+    c.hash = hash;
     c.bucketNext = this.buckets.get(c.hash) ?? null;
     this.buckets.set(c.hash, c);
     c.inTable = true;
@@ -66,6 +66,7 @@ export class FlowTable {
   /** Move to the tail of its activity list (it just saw a packet). */
   touch(c: Connection): void {
     const list = this.listOf(c);
+    if (list.tail === c) return; // a run of packets of one connection: already the newest
     list.unlink(c);
     list.append(c);
   }

@@ -110,14 +110,21 @@ export class MessageLog {
     this.count++;
     const take = Math.min(view.payloadCaptured, PREFIX);
     const from = view.payloadOffset;
-    this.messages.push(
+    const messages = this.messages;
+    messages.push(
       new MessageRecord(fromClient, frame, tsMicros, view.seq, len, end, latin1(data, from, from + take)),
     );
+    // Plain index loops: this runs at every turn of a conversation (an SMB transfer has thousands).
     let sameDir = 0;
-    for (const m of this.messages) if (m.fromClient === fromClient) sameDir++;
+    let oldest = -1;
+    for (let i = 0; i < messages.length; i++) {
+      if (messages[i].fromClient !== fromClient) continue;
+      if (oldest < 0) oldest = i;
+      sameDir++;
+    }
     if (sameDir > MESSAGES) {
-      const idx = this.messages.findIndex((m) => m.fromClient === fromClient);
-      this.messages.splice(idx, 1);
+      for (let i = oldest; i < messages.length - 1; i++) messages[i] = messages[i + 1];
+      messages.length--;
     }
   }
 

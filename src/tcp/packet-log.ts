@@ -1,24 +1,33 @@
+import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
+import { reserveWords, slab } from './word-slab.ts';
 
 /**
  * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
- * and the first request: what a reset is often measured against) and the most recent TAIL packets
- * in a ring. Packets are stored in one Uint32Array per connection, so logging a packet allocates
+ * and the first request: what a reset is often measured against), the most recent TAIL packets
+ * in a ring, and the latest SIDE packets of each direction that left the ring. Packets are stored in one Uint32Array per connection, so logging a packet allocates
  * nothing — except when the array grows: it starts at INITIAL_SLOTS (a short request/response
- * connection, the common case, never needs more) and grows once to the full HEAD + TAIL.
+ * connection, the common case, never needs more) and grows once to the full HEAD + TAIL + 2 × SIDE.
  *
  * Memory matters here because connections that ended stay in the flow table for the tracker's
  * linger and every reset keeps a snapshot: a fixed 1.6 KB array per connection and per reset was
- * most of the tracker's footprint, and allocating it most of its time. The arrays come from
- * Node's shared buffer pool (Buffer.allocUnsafe below 4 KB carves 8 KB pool chunks): no
- * ArrayBuffer of their own. A chunk is freed when all logs carved from it are gone, so a log
- * can keep at most 8 KB alive — still bounded per live connection. Snapshots therefore share the live array (copy-on-write): a
- * snapshot is copied only when the live log is about to overwrite a slot it still shows, which
- * happens only once the ring wraps; before that, new packets go to slots beyond the snapshot's.
+ * most of the tracker's footprint, and allocating it most of its time. The words come from shared
+ * chunks (word-slab.ts): a log is a chunk reference and an offset, no typed array of its own.
+ * Snapshots share the live words (copy-on-write): a snapshot is copied only when the live log is
+ * about to overwrite a slot it still shows, which happens only once the ring wraps; before that,
+ * new packets go to slots beyond the snapshot's.
  */
 export const HEAD = 8;
 export const TAIL = 32;
+/**
+ * Besides the shared ring, the latest SIDE packets of each direction are kept: a reset is judged
+ * against what each side last said, and a side that sent 40 packets in a row (a bulk transfer)
+ * would otherwise push every packet of the other side out of the ring. A packet leaving the ring
+ * moves to its direction's side ring while fewer than SIDE newer packets of that direction remain.
+ */
+export const SIDE = 4;
 const SLOTS = HEAD + TAIL;
+const ALL_SLOTS = SLOTS + 2 * SIDE;
 const WORDS = 10;
 /** Slots allocated at the first packet: handshake, one request and its answer, and the close. */
 const INITIAL_SLOTS = 12;
@@ -55,22 +64,37 @@ export interface LoggedPacket {
 const EMPTY = new Uint32Array(0);
 
 export class PacketLog {
-  private slots: Uint32Array = EMPTY;
+  /** Words of this log: chunk[base, base + capacityWords). */
+  private chunk: Uint32Array = EMPTY;
+  private base = 0;
+  private capacityWords = 0;
   /** Packets ever logged (the ring holds the last TAIL of those beyond HEAD). */
   count = 0;
+  /** Packets of each direction currently in the ring, and ever written to each side ring. */
+  private ringClient = 0;
+  private ringServer = 0;
+  private sideClient = 0;
+  private sideServer = 0;
   /** Snapshots still sharing `slots` (copy-on-write), null when none. */
   private sharers: PacketLog[] | null = null;
 
-  add(view: PacketView, frame: number, tsMicros: number, fromClient: boolean): void {
+  /** Logs one packet (the record gives its frame number and time). */
+  add(view: PacketView, record: CaptureRecord, fromClient: boolean): void {
+    const tsMicros = record.tsMicros;
     const n = this.count++;
     const slot = n < HEAD ? n : HEAD + ((n - HEAD) % TAIL);
-    const base = slot * WORDS;
-    if (base >= this.slots.length) this.grow();
+    if (slot * WORDS >= this.capacityWords) this.grow();
     else if (this.sharers !== null && n >= SLOTS) this.detachSharers();
-    const s = this.slots;
+    const s = this.chunk;
+    const base = this.base + slot * WORDS;
+    if (n >= SLOTS) this.leaveRing(base);
+    if (n >= HEAD) {
+      if (fromClient) this.ringClient++;
+      else this.ringServer++;
+    }
     s[base + TS_HI] = Math.floor(tsMicros / 4294967296);
     s[base + TS_LO] = tsMicros >>> 0;
-    s[base + FRAME] = frame;
+    s[base + FRAME] = record.frame;
     s[base + SEQ] = view.seq;
     s[base + ACK] = view.ack;
     s[base + LEN] = view.payloadLength;
@@ -84,25 +108,62 @@ export class PacketLog {
     s[base + TSVAL] = view.tsVal;
   }
 
+  /** The ring's oldest packet (at `base`) is about to be overwritten: keep it on its side if it
+   *  is among the latest SIDE packets of its direction. */
+  private leaveRing(base: number): void {
+    const s = this.chunk;
+    const fromClient = (s[base + FLAGS_DIR_TTL] & 0x200) !== 0;
+    const newer = fromClient ? --this.ringClient : --this.ringServer;
+    if (newer >= SIDE) return;
+    const written = fromClient ? this.sideClient++ : this.sideServer++;
+    const to = this.base + (SLOTS + (fromClient ? 0 : SIDE) + (written % SIDE)) * WORDS;
+    for (let i = 0; i < WORDS; i++) s[to + i] = s[base + i];
+  }
+
   /** Number of packets currently retrievable. */
   get size(): number {
-    return Math.min(this.count, SLOTS);
+    return Math.min(this.count, SLOTS) + Math.min(this.sideClient, SIDE) + Math.min(this.sideServer, SIDE);
   }
 
-  /** Whether packets were dropped from the middle of the history (between head and ring). */
+  /** Whether packets were dropped from the middle of the history (after the head). */
   get hasGap(): boolean {
-    return this.count > SLOTS;
+    return this.count - this.size > 0;
   }
 
-  /** Packets in capture order: the head, then the ring oldest first. Allocates; for reports. */
+  /**
+   * Packets in capture order: the head, then the side packets of both directions (older than
+   * the ring), then the ring oldest first. Allocates; for reports.
+   */
   packets(): LoggedPacket[] {
     const out: LoggedPacket[] = [];
     const headCount = Math.min(this.count, HEAD);
     for (let i = 0; i < headCount; i++) out.push(this.read(i));
+    const clientSide = this.sideSlots(this.sideClient, SLOTS);
+    const serverSide = this.sideSlots(this.sideServer, SLOTS + SIDE);
+    let a = 0;
+    let b = 0;
+    while (a < clientSide.length || b < serverSide.length) {
+      const takeClient =
+        b >= serverSide.length ||
+        (a < clientSide.length && this.frameAt(clientSide[a]) < this.frameAt(serverSide[b]));
+      out.push(this.read(takeClient ? clientSide[a++] : serverSide[b++]));
+    }
     const tailCount = Math.min(Math.max(this.count - HEAD, 0), TAIL);
     const first = this.count - HEAD - tailCount; // index among tail packets of the oldest kept
     for (let i = 0; i < tailCount; i++) out.push(this.read(HEAD + ((first + i) % TAIL)));
     return out;
+  }
+
+  /** Slots of one side ring, oldest first. */
+  private sideSlots(written: number, start: number): number[] {
+    const kept = Math.min(written, SIDE);
+    const out: number[] = [];
+    for (let i = written - kept; i < written; i++) out.push(start + (i % SIDE));
+    return out;
+  }
+
+  private frameAt(slot: number): number {
+    return this.chunk[this.base + slot * WORDS + FRAME];
   }
 
   /**
@@ -111,10 +172,11 @@ export class PacketLog {
    * unless found.
    */
   findSent(fromClient: boolean, seq: number, exceptFrame: number): LoggedPacket | null {
-    const s = this.slots;
-    const n = this.size;
+    const s = this.chunk;
+    const n = this.slotsInUse();
     for (let slot = 0; slot < n; slot++) {
-      const base = slot * WORDS;
+      if (slot >= SLOTS && !this.sideSlotUsed(slot)) continue;
+      const base = this.base + slot * WORDS;
       const fdt = s[base + FLAGS_DIR_TTL];
       if (s[base + SEQ] !== seq || ((fdt & 0x200) !== 0) !== fromClient) continue;
       if ((fdt & 0x4) !== 0 || s[base + FRAME] === exceptFrame) continue; // RST, or the packet itself
@@ -124,15 +186,30 @@ export class PacketLog {
     return null;
   }
 
+  private slotsInUse(): number {
+    return this.count > SLOTS ? ALL_SLOTS : this.count;
+  }
+
+  private sideSlotUsed(slot: number): boolean {
+    const i = slot - SLOTS;
+    return i < SIDE ? i < this.sideClient : i - SIDE < this.sideServer;
+  }
+
   /**
    * The log as it is now, frozen (for a reset record: what the connection looked like at that
    * moment). Shares this log's array until this log would overwrite one of its slots.
    */
   snapshot(): PacketLog {
     const copy = new PacketLog();
-    copy.slots = this.slots;
+    copy.chunk = this.chunk;
+    copy.base = this.base;
+    copy.capacityWords = this.capacityWords;
     copy.count = this.count;
-    if (this.slots.length > 0) {
+    copy.ringClient = this.ringClient;
+    copy.ringServer = this.ringServer;
+    copy.sideClient = this.sideClient;
+    copy.sideServer = this.sideServer;
+    if (this.capacityWords > 0) {
       if (this.sharers === null) this.sharers = [];
       this.sharers.push(copy);
     }
@@ -146,37 +223,63 @@ export class PacketLog {
    * Call only once nothing writes to the log any more (its connection ended).
    */
   detach(): void {
-    if (this.slots.length === 0) return;
-    this.slots = this.slots.slice(0, this.size * WORDS);
+    if (this.capacityWords === 0) return;
+    this.moveToOwnArray();
     this.sharers = null;
+  }
+
+  /** The kept words copied into an exact-size array of this log's own. */
+  private moveToOwnArray(): void {
+    const words = this.slotsInUse() * WORDS;
+    this.chunk = this.chunk.slice(this.base, this.base + words);
+    this.base = 0;
+    this.capacityWords = words;
   }
 
   /** Slots allocated (for memory accounting in tests and benchmarks). */
   get capacity(): number {
-    return this.slots.length / WORDS;
+    return this.capacityWords / WORDS;
   }
 
   private grow(): void {
-    // Sharers keep the old array, which this log no longer writes: they are independent from now on.
-    const words = (this.slots.length === 0 ? INITIAL_SLOTS : SLOTS) * WORDS;
-    // From Node's shared 8 KB buffer pool (8-byte aligned): no ArrayBuffer and off-heap
-    // allocation of its own per connection, which cost more than the rest of connection setup.
-    // Uninitialised, which is fine: only slots below `count` are ever read.
-    const bytes = Buffer.allocUnsafe(words * 4);
-    const next = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-    next.set(this.slots);
-    this.slots = next;
+    // Sharers keep the old words, which this log no longer writes: they are independent from now on.
+    const words = (this.capacityWords === 0 ? INITIAL_SLOTS : ALL_SLOTS) * WORDS;
+    const at = reserveWords(words);
+    const chunk = slab.chunk;
+    // The new words are uninitialised leftovers of nobody, which is fine: only slots below
+    // `count` are ever read.
+    const old = this.chunk;
+    const from = this.base;
+    const used = this.capacityWords;
+    for (let i = 0; i < used; i++) chunk[at + i] = old[from + i];
+    this.chunk = chunk;
+    this.base = at;
+    this.capacityWords = words;
     this.sharers = null;
   }
 
+  /** The snapshots get copies of what they show (in the shared chunks: a reset's snapshot lives
+   *  about as long as its connection) before this log overwrites it. */
   private detachSharers(): void {
-    for (const s of this.sharers!) s.slots = this.slots.slice(0, s.size * WORDS);
+    for (const s of this.sharers!) s.moveToSlab();
     this.sharers = null;
+  }
+
+  private moveToSlab(): void {
+    const words = this.slotsInUse() * WORDS;
+    const at = reserveWords(words);
+    const chunk = slab.chunk;
+    const old = this.chunk;
+    const from = this.base;
+    for (let i = 0; i < words; i++) chunk[at + i] = old[from + i];
+    this.chunk = chunk;
+    this.base = at;
+    this.capacityWords = words;
   }
 
   private read(slot: number): LoggedPacket {
-    const s = this.slots;
-    const base = slot * WORDS;
+    const s = this.chunk;
+    const base = this.base + slot * WORDS;
     const fdt = s[base + FLAGS_DIR_TTL];
     const ttl = ((fdt >>> 16) & 0x7fff) - 1;
     return {

@@ -1,9 +1,11 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
-import type { Connection } from './connection.ts';
+import type { Connection, ConnectionState } from './connection.ts';
 import type { Endpoint } from './endpoint.ts';
+import type { LoggedPacket } from './packet-log.ts';
+import { PacketLog } from './packet-log.ts';
 import type { ResetRecord } from './reset-record.ts';
-import { MAX_RESETS_PER_CONNECTION } from './reset-record.ts';
+import { MAX_RESETS_PER_CONNECTION, POST_RESET_PACKETS } from './reset-record.ts';
 import { seqGt } from './seq.ts';
 
 /**
@@ -19,7 +21,7 @@ export function recordReset(
   record: CaptureRecord,
   fromClient: boolean,
   idleBefore: number,
-): ResetRecord | null {
+): ResetSnapshot | null {
   if (c.resets === null) c.resets = [];
   if (c.resets.length >= MAX_RESETS_PER_CONNECTION) {
     c.resetsDropped++;
@@ -31,32 +33,20 @@ export function recordReset(
   const handshakeSeen = c.client.isn >= 0 && c.server.isn >= 0;
   let options = '';
   for (let i = 0; i < view.optionCount; i++) options += (i > 0 ? ',' : '') + view.optionKinds[i];
-  const r: ResetRecord = {
-    frame: record.frame,
-    tsMicros: record.tsMicros,
+  const r = new ResetSnapshot(
+    record.frame,
+    record.tsMicros,
     fromClient,
-    flags: view.flags,
-    seq: view.seq,
-    ack: view.ack,
-    window: view.window,
-    ttl: view.ttl,
-    ipId: view.ipId,
-    payloadLength: view.payloadLength,
-    hasTimestamp: view.hasTimestamp,
-    tsVal: view.tsVal,
-    hasMd5: view.hasMd5,
-    hasAuthOption: view.hasAuthOption,
+    view,
     options,
-    reservedBits: view.reservedBits,
-    stateBefore: c.state,
-    senderNextSeq: senderNextSeq(sender, receiver),
-    receiverAckedSeq: receiver.ackKnown ? receiver.highestAck : -1,
-    receiverWindow: receiver.window,
-    receiverWindowScale: scaleAgreed ? receiver.windowScale : handshakeSeen ? 0 : -1,
+    c.state,
+    senderNextSeq(sender, receiver),
+    receiver.ackKnown ? receiver.highestAck : -1,
+    receiver.window,
+    scaleAgreed ? receiver.windowScale : handshakeSeen ? 0 : -1,
     idleBefore,
-    history: c.log.snapshot(),
-    after: [],
-  };
+    c.log.snapshot(),
+  );
   c.resets.push(r);
   return r;
 }
@@ -70,4 +60,101 @@ function senderNextSeq(sender: Endpoint, receiver: Endpoint): number {
   if (!sender.seqKnown) return -1;
   if (receiver.ackKnown && seqGt(receiver.highestAck, sender.nextSeq)) return receiver.highestAck;
   return sender.nextSeq;
+}
+
+const NONE: LoggedPacket[] = [];
+
+/**
+ * A ResetRecord as the tracker makes it. The packets that follow the reset are logged in a
+ * compact packet log (no object per packet) and decoded into `after` when someone reads it.
+ */
+export class ResetSnapshot implements ResetRecord {
+  readonly frame: number;
+  readonly tsMicros: number;
+  readonly fromClient: boolean;
+  readonly flags: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly window: number;
+  readonly ttl: number;
+  readonly ipId: number;
+  readonly payloadLength: number;
+  readonly hasTimestamp: boolean;
+  readonly tsVal: number;
+  readonly hasMd5: boolean;
+  readonly hasAuthOption: boolean;
+  readonly options: string;
+  readonly reservedBits: number;
+  readonly stateBefore: ConnectionState;
+  readonly senderNextSeq: number;
+  readonly receiverAckedSeq: number;
+  readonly receiverWindow: number;
+  readonly receiverWindowScale: number;
+  readonly idleBefore: number;
+  readonly history: PacketLog;
+  private following: PacketLog | null = null;
+  private decoded: LoggedPacket[] | null = null;
+
+  constructor(
+    frame: number,
+    tsMicros: number,
+    fromClient: boolean,
+    view: PacketView,
+    options: string,
+    stateBefore: ConnectionState,
+    senderNextSeq: number,
+    receiverAckedSeq: number,
+    receiverWindow: number,
+    receiverWindowScale: number,
+    idleBefore: number,
+    history: PacketLog,
+  ) {
+    this.frame = frame;
+    this.tsMicros = tsMicros;
+    this.fromClient = fromClient;
+    this.flags = view.flags;
+    this.seq = view.seq;
+    this.ack = view.ack;
+    this.window = view.window;
+    this.ttl = view.ttl;
+    this.ipId = view.ipId;
+    this.payloadLength = view.payloadLength;
+    this.hasTimestamp = view.hasTimestamp;
+    this.tsVal = view.tsVal;
+    this.hasMd5 = view.hasMd5;
+    this.hasAuthOption = view.hasAuthOption;
+    this.options = options;
+    this.reservedBits = view.reservedBits;
+    this.stateBefore = stateBefore;
+    this.senderNextSeq = senderNextSeq;
+    this.receiverAckedSeq = receiverAckedSeq;
+    this.receiverWindow = receiverWindow;
+    this.receiverWindowScale = receiverWindowScale;
+    this.idleBefore = idleBefore;
+    this.history = history;
+  }
+
+  /** Whether another packet after this reset is still wanted (the first POST_RESET_PACKETS are kept). */
+  get wantsMore(): boolean {
+    return this.following === null || this.following.count < POST_RESET_PACKETS;
+  }
+
+  /** A packet of the connection after this reset. */
+  follow(view: PacketView, record: CaptureRecord, fromClient: boolean): void {
+    if (this.following === null) this.following = new PacketLog();
+    this.following.add(view, record, fromClient);
+    this.decoded = null;
+  }
+
+  get after(): LoggedPacket[] {
+    if (this.following === null) return NONE;
+    if (this.decoded === null) this.decoded = this.following.packets();
+    return this.decoded;
+  }
+
+  /** Moves the logs out of the shared chunks (see PacketLog.detach). */
+  detach(): void {
+    this.history.detach();
+    this.following?.detach();
+  }
 }

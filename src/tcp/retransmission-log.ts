@@ -8,12 +8,21 @@ export interface SegmentSends {
   fromClient: boolean;
   seq: number;
   len: number;
-  /** Sends of this segment, the original first (capped at MAX_SEND_TIMES kept). */
+  /**
+   * Sends of this segment, the original included. A retransmission proves an earlier send, so the
+   * count includes the original even when the capture never showed it or its packet left the
+   * bounded history (then `originalKnown` is false and `times` lacks it).
+   */
   sends: number;
+  /** Whether times[0]/frames[0] are the original send. */
+  originalKnown: boolean;
+  /** Times and frames of the sends that were seen (at most MAX_SEND_TIMES kept). */
   times: number[];
   frames: number[];
   /** Whether the peer ever acknowledged it. */
   acked: boolean;
+  /** Whether the tracker already announced this episode (TrackerListener.retransmission). */
+  reported: boolean;
 }
 
 const MAX_SEGMENTS = 32;
@@ -23,10 +32,14 @@ export class RetransmissionLog {
   readonly segments: SegmentSends[] = [];
   /** Segments evicted when more than MAX_SEGMENTS distinct segments were retransmitted. */
   dropped = 0;
+  /** Episodes over (segment acknowledged, or evicted) and not yet announced: a cheap test per packet. */
+  finishedPending = 0;
+  /** Evicted segments whose episode was not announced yet (allocated only when that happens). */
+  private evicted: SegmentSends[] | null = null;
 
   /**
-   * Record a retransmission. `originalTs/originalFrame` is the first send if known (-1 when the
-   * capture never showed it). Returns the segment's total number of sends so far.
+   * Record a retransmission. `originalTs/originalFrame` is the original send if known (-1 when the
+   * capture never showed it, or it left the packet history). Returns the segment.
    */
   record(
     fromClient: boolean,
@@ -46,21 +59,35 @@ export class RetransmissionLog {
           s.times.push(tsMicros);
           s.frames.push(frame);
         }
+        if (s.reported) {
+          // Sent again after its episode was announced: a new episode (already acked: over at once).
+          s.reported = false;
+          if (s.acked) this.finishedPending++;
+        }
         return s;
       }
     }
+    const known = originalTs >= 0;
     const s: SegmentSends = {
       fromClient,
       seq,
       len,
-      sends: originalTs >= 0 ? 2 : 1,
-      times: originalTs >= 0 ? [originalTs, tsMicros] : [tsMicros],
-      frames: originalTs >= 0 ? [originalFrame, frame] : [frame],
+      sends: 2,
+      originalKnown: known,
+      times: known ? [originalTs, tsMicros] : [tsMicros],
+      frames: known ? [originalFrame, frame] : [frame],
       acked: false,
+      reported: false,
     };
     if (this.segments.length >= MAX_SEGMENTS) {
-      this.segments.shift();
+      const old = this.segments.shift()!;
       this.dropped++;
+      if (!old.reported) {
+        if (old.acked) this.finishedPending--;
+        if (this.evicted === null) this.evicted = [];
+        this.evicted.push(old);
+        this.finishedPending++;
+      }
     }
     this.segments.push(s);
     return s;
@@ -74,16 +101,43 @@ export class RetransmissionLog {
     const segments = this.segments;
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i];
-      if (s.fromClient === fromClient && !s.acked && ((ack - ((s.seq + s.len) >>> 0)) | 0) >= 0)
+      if (s.fromClient === fromClient && !s.acked && ((ack - ((s.seq + s.len) >>> 0)) | 0) >= 0) {
         s.acked = true;
+        if (!s.reported) this.finishedPending++;
+      }
     }
   }
 
   /** Mark segments of one direction covered by an acknowledgement number. */
   acknowledge(fromClient: boolean, ackCovers: (seqEnd: number) => boolean): void {
     for (const s of this.segments) {
-      if (s.fromClient === fromClient && !s.acked && ackCovers((s.seq + s.len) >>> 0)) s.acked = true;
+      if (s.fromClient === fromClient && !s.acked && ackCovers((s.seq + s.len) >>> 0)) {
+        s.acked = true;
+        if (!s.reported) this.finishedPending++;
+      }
     }
+  }
+
+  /**
+   * Hand each finished, unannounced episode to `announce` once: acknowledged or evicted segments,
+   * or every remaining one when `all` (the connection ended).
+   */
+  announce<C>(owner: C, announce: (owner: C, s: SegmentSends) => void, all: boolean): void {
+    if (this.evicted !== null) {
+      const evicted = this.evicted;
+      this.evicted = null;
+      for (const s of evicted) {
+        s.reported = true;
+        announce(owner, s);
+      }
+    }
+    for (const s of this.segments) {
+      if (!s.reported && (s.acked || all)) {
+        s.reported = true;
+        announce(owner, s);
+      }
+    }
+    this.finishedPending = 0;
   }
 
   /** The most-sent segment of one direction (null when none). */

@@ -1,6 +1,6 @@
 /**
  * Who is the server when no SYN was captured. Only used for connections whose handshake the
- * capture missed; such connections are marked as having inferred roles.
+ * capture missed; such connections are marked as having inferred roles, with the rule that decided.
  */
 
 /** Registered service ports ≥ 1024 that are servers far more often than clients. */
@@ -11,9 +11,11 @@ const SERVICE_PORTS = new Set([
 ]);
 
 /**
- * Given the first packet's ports, whether its destination is the server: a well-known port
- * (< 1024) against an ephemeral one, then a known service port, else the lower port (clients pick
- * ephemeral ports from high ranges: 32768–60999 on Linux, 49152–65535 on Windows).
+ * Given the first packet's ports, whether its destination is the server. The rules, in order: a
+ * well-known port (< 1024) against one that is not; a registered service port against one that is
+ * not; the lower port (clients pick ephemeral ports from high ranges: 32768–60999 on Linux,
+ * 49152–65535 on Windows). All of these are "port" decisions. Only equal ports say nothing, and
+ * then the first packet's destination is taken as the server ("first-packet").
  */
 export function destinationIsServer(sport: number, dport: number): boolean {
   const sWell = sport < 1024;
@@ -24,6 +26,11 @@ export function destinationIsServer(sport: number, dport: number): boolean {
   if (sSvc !== dSvc) return dSvc;
   if (sport === dport) return true;
   return dport < sport;
+}
+
+/** Which rule destinationIsServer used: the ports, or (equal ports) the first packet's direction. */
+export function inferredRoleSource(sport: number, dport: number): 'port' | 'first-packet' {
+  return sport === dport ? 'first-packet' : 'port';
 }
 
 /** Whether a port's role was decided with reasonable confidence (for the "inferred" remark). */

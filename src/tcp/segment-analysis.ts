@@ -1,3 +1,4 @@
+import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from './connection.ts';
@@ -6,6 +7,7 @@ import { Mark } from './marks.ts';
 import { MessageLog } from './message-log.ts';
 import { RetransmissionLog } from './retransmission-log.ts';
 import { seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
+import { SequenceHoles } from './sequence-holes.ts';
 
 /**
  * Per-segment TCP analysis for a non-RST packet, with Wireshark's meanings and in the order of
@@ -27,11 +29,13 @@ import { seqDiff, seqGeq, seqGt, seqLeq, seqLt } from './seq.ts';
 export function analyseSegment(
   c: Connection,
   view: PacketView,
-  data: Uint8Array,
-  frame: number,
-  ts: number,
+  record: CaptureRecord,
   fromClient: boolean,
 ): void {
+  // Times are read from the record where needed rather than passed on: a float64 argument to a
+  // call that is not inlined is boxed into a new heap number, once per packet and call.
+  const ts = record.tsMicros;
+  const frame = record.frame;
   const ep = c.endpoint(fromClient);
   const peer = c.endpoint(!fromClient);
   const f = view.flags;
@@ -45,7 +49,7 @@ export function analyseSegment(
   const answersKeepAlive = peer.lastWasKeepAlive;
   ep.lastWasKeepAlive = false;
 
-  if (syn) handshake(c, view, ep, ts, frame, fromClient, ack);
+  if (syn) handshake(c, view, ep, record, fromClient, ack);
 
   // ---- sequence space ----
   const known = ep.seqKnown;
@@ -61,6 +65,9 @@ export function analyseSegment(
       ep.gaps++;
       ep.gapBytes += seqDiff(seq, next);
       c.marks |= Mark.LOST_SEGMENT;
+      // The skipped range may still arrive (out of order, or retransmitted): its bytes are new then.
+      if (ep.holes === null) ep.holes = new SequenceHoles();
+      ep.holes.open(next, seq);
     }
     if (len <= 1 && !syn && !fin && seq === (next - 1) >>> 0) {
       keepAlive = true;
@@ -73,9 +80,16 @@ export function analyseSegment(
     // A segment of more than one byte starting at next-expected − 1 follows a 1-byte zero-window
     // probe: it carries new data, so it is not "not advanced" (spurious is still possible).
     const notAdvanced = seqLt(seq, next) && !(len > 1 && seq === (next - 1) >>> 0);
-    classifyRepeat(c, view, ep, peer, ts, frame, fromClient, notAdvanced, len, end);
+    classifyRepeat(c, view, ep, peer, record, fromClient, notAdvanced, len);
   }
   let newData = 0;
+  // Data below next-expected that fills a skipped range was delivered for the first time.
+  let holeFill = 0;
+  if (known && !probe && len > 0 && ep.holes !== null && ep.holes.size > 0 && seqLt(seq, next)) {
+    const dataStart = syn ? (seq + 1) >>> 0 : seq;
+    const dataEnd = (dataStart + len) >>> 0;
+    holeFill = ep.holes.fill(dataStart, seqLt(dataEnd, next) ? dataEnd : next);
+  }
   if (!known) {
     ep.seqKnown = true;
     ep.nextSeq = end;
@@ -106,13 +120,15 @@ export function analyseSegment(
   }
 
   // ---- acknowledgements and windows ----
-  acknowledgement(c, view, ep, peer, ts, syn || fin, len, answersKeepAlive, probe, ack);
+  acknowledgement(c, view, ep, peer, record, syn || fin, len, answersKeepAlive, probe, ack);
 
   // ---- new data ----
+  ep.uniqueBytes += holeFill;
   if (newData > 0) {
     ep.uniqueBytes += newData;
     ep.lastDataTs = ts;
     ep.lastDataFrame = frame;
+    ep.lastDataSeq = seq;
     if (!ep.rttPending) {
       ep.rttPending = true;
       ep.rttSeqEnd = (seq + len) >>> 0;
@@ -120,7 +136,7 @@ export function analyseSegment(
     }
     if (len > 0) {
       if (c.messages === null) c.messages = new MessageLog();
-      c.messages.data(view, data, frame, ts, fromClient);
+      c.messages.data(view, record.data, frame, ts, fromClient);
     }
   }
 }
@@ -129,16 +145,16 @@ function handshake(
   c: Connection,
   view: PacketView,
   ep: Endpoint,
-  ts: number,
-  frame: number,
+  record: CaptureRecord,
   fromClient: boolean,
   ack: boolean,
 ): void {
+  const ts = record.tsMicros;
   ep.synCount++;
   ep.lastSynTs = ts;
   if (ep.isn < 0) {
     ep.isn = view.seq;
-    ep.firstSynFrame = frame;
+    ep.firstSynFrame = record.frame;
     ep.firstSynTs = ts;
     ep.mss = view.mss;
     ep.windowScale = view.windowScale;
@@ -160,13 +176,17 @@ function classifyRepeat(
   view: PacketView,
   ep: Endpoint,
   peer: Endpoint,
-  ts: number,
-  frame: number,
+  record: CaptureRecord,
   fromClient: boolean,
   notAdvanced: boolean,
   len: number,
-  end: number,
 ): void {
+  const ts = record.tsMicros;
+  const frame = record.frame;
+  // Where the segment ends (SYN and FIN take a sequence number each), recomputed rather than
+  // passed: a sequence number above 2^31 is a float64, boxed when passed to a call.
+  const f = view.flags;
+  const end = (view.seq + len + ((f & TcpFlag.SYN) !== 0 ? 1 : 0) + ((f & TcpFlag.FIN) !== 0 ? 1 : 0)) >>> 0;
   const seq = view.seq;
   // Spurious: all its data is covered by the peer's latest acknowledgement (data bytes only;
   // checked first, whether or not the segment advances next-expected).
@@ -186,7 +206,9 @@ function classifyRepeat(
   }
   if (!fast && !spurious && !notAdvanced) return;
   if (spurious) ep.spuriousRetransmissions++;
-  // Original send: the most recent logged packet from this side with the same sequence number.
+  // Original send: a logged packet from this side with the same sequence number, else what the
+  // endpoint remembers of its latest new data, its SYN and its FIN. When none of those is it (the
+  // packet left the bounded history), the retransmission still proves the original was sent.
   let originalTs = -1;
   let originalFrame = 0;
   if (c.retransmissions === null || !hasSegment(c.retransmissions, fromClient, seq)) {
@@ -194,12 +216,27 @@ function classifyRepeat(
     if (original !== null) {
       originalTs = original.tsMicros;
       originalFrame = original.frame;
+    } else if (len > 0 && seq === ep.lastDataSeq && ep.lastDataFrame !== frame) {
+      originalTs = ep.lastDataTs;
+      originalFrame = ep.lastDataFrame;
+    } else if ((view.flags & TcpFlag.SYN) !== 0 && seq === ep.isn && ep.firstSynFrame !== frame) {
+      originalTs = ep.firstSynTs;
+      originalFrame = ep.firstSynFrame;
+    } else if (
+      (view.flags & TcpFlag.FIN) !== 0 &&
+      ep.finCount > 0 &&
+      (seq + len) >>> 0 === ep.finSeq &&
+      ep.finFrame !== frame
+    ) {
+      originalTs = ep.finTs;
+      originalFrame = ep.finFrame;
     }
   }
   if (c.retransmissions === null) c.retransmissions = new RetransmissionLog();
   const segLen = seqDiff(end, seq);
   const s = c.retransmissions.record(fromClient, seq, segLen, ts, frame, originalTs, originalFrame);
   ep.retransmissions++;
+  c.retransmitted = s;
   if (s.sends - 1 > ep.maxSegmentRetransmissions) ep.maxSegmentRetransmissions = s.sends - 1;
   if (fast) ep.fastRetransmissions++;
   // Wireshark flags spurious and fast retransmissions as retransmissions too.
@@ -221,13 +258,14 @@ function acknowledgement(
   view: PacketView,
   ep: Endpoint,
   peer: Endpoint,
-  ts: number,
+  record: CaptureRecord,
   synOrFin: boolean,
   len: number,
   answersKeepAlive: boolean,
   probe: boolean,
   ackFlag: boolean,
 ): void {
+  const ts = record.tsMicros;
   const a = view.ack;
   if (ackFlag) {
     if (!ep.ackKnown) {
@@ -305,7 +343,8 @@ function acknowledgement(
  * covers is a spurious retransmission there. Its window is deliberately not taken as an
  * advertisement: a reset's window (often 0) says nothing about the receive buffer.
  */
-export function noteResetAck(ep: Endpoint, view: PacketView, ts: number): void {
+export function noteResetAck(ep: Endpoint, view: PacketView, record: CaptureRecord): void {
+  const ts = record.tsMicros;
   if (!ep.lastAckSeen || view.ack !== ep.lastAck) ep.dupAckRun = 0;
   ep.lastAckSeen = true;
   ep.lastAck = view.ack;

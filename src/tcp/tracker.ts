@@ -7,33 +7,42 @@ import { flowHash } from './flow-key.ts';
 import { FlowTable } from './flow-table.ts';
 import { recordReset } from './reset-capture.ts';
 import type { ResetRecord } from './reset-record.ts';
-import { POST_RESET_PACKETS } from './reset-record.ts';
-import { destinationIsServer } from './roles.ts';
+import type { SegmentSends } from './retransmission-log.ts';
+import { destinationIsServer, inferredRoleSource } from './roles.ts';
 import { analyseSegment, noteResetAck } from './segment-analysis.ts';
 
-/** What the tracker tells the layers above. All optional. */
+/** What the tracker tells the layers above. All optional; an absent hook costs nothing. */
 export interface TrackerListener {
+  /** A new connection (when it replaces one on the same 4-tuple, before that one's `ended`). */
   opened?(c: Connection): void;
   established?(c: Connection): void;
   reset?(c: Connection, r: ResetRecord): void;
+  /**
+   * The tracker gave up on a handshake: the connection ended (idle beyond the handshake timeout,
+   * or the capture ended) with only the client's SYN(s) seen. Called just before `ended`.
+   */
+  synUnanswered?(c: Connection): void;
+  /**
+   * A retransmission episode is over: one segment was sent `s.sends` times (original included)
+   * and then acknowledged, evicted from the bounded log, or left unacknowledged when the
+   * connection ended. Once per episode; `s.times`/`s.frames` hold the sends that were seen.
+   */
+  retransmission?(c: Connection, s: SegmentSends): void;
   /** The connection left the table (ended, timed out, evicted, or the capture ended). */
   ended?(c: Connection): void;
 }
 
 /** Per-connection add-on fed every packet (e.g. Zeek's conn_state bookkeeping). */
 export interface ConnectionExtension {
-  /** Called once when the connection is created. */
-  create(c: Connection): unknown;
+  /**
+   * Called once when the connection is created. `predecessor` is the connection that carried the
+   * same 4-tuple until this packet's SYN replaced it (port reuse), else null.
+   */
+  create(c: Connection, view: PacketView, record: CaptureRecord, predecessor: Connection | null): unknown;
+  /** Called for every packet of the connection before the tracker's own bookkeeping (optional). */
+  before?(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void;
   /** Called for every packet of the connection, after the tracker's own bookkeeping. */
   packet(c: Connection, view: PacketView, record: CaptureRecord, fromClient: boolean): void;
-  /** Whether this packet must start a new connection on the same 4-tuple, in the extension's
-   *  own semantics (returns undefined to let the tracker decide). */
-  startsNewConnection?(
-    c: Connection,
-    view: PacketView,
-    fromClient: boolean,
-    tsMicros: number,
-  ): boolean | undefined;
 }
 
 export interface TrackerOptions {
@@ -51,6 +60,16 @@ export interface TrackerOptions {
 
 const SECOND = 1_000_000;
 
+/**
+ * Default idle timeout: 3 h. It must exceed the default keep-alive schedules, or a connection
+ * idle until its first probe is cut in two and its keep-alive reset loses its context: Linux
+ * waits tcp_keepalive_time = 7200 s, then probes every 75 s, 9 times (7875 s before it resets);
+ * Windows KeepAliveTime 2 h then 10 probes 1 s apart; macOS 2 h then 8 × 75 s. The longest
+ * silence in those schedules is the first 7200 s; 3 h leaves an hour of margin. Memory stays
+ * bounded by maxConnections (least recently active evicted first).
+ */
+export const DEFAULT_IDLE_TIMEOUT = 3 * 3600 * SECOND;
+
 export class Tracker {
   readonly capture: number;
   private readonly table = new FlowTable();
@@ -60,20 +79,31 @@ export class Tracker {
   private readonly endedLinger: number;
   private readonly maxConnections: number;
   private readonly extension: ConnectionExtension | null;
+  private readonly announceEpisode: ((c: Connection, s: SegmentSends) => void) | null;
   private nextId: number;
-  /** Capture time of the newest packet, for eviction. */
-  now = 0;
+  /**
+   * The newest capture time so far (µs): a monotonic clock. Eviction measures idleness on it,
+   * so timestamps that step backwards (merged or carved captures, a clock reset) never make a
+   * connection that just saw a packet look idle.
+   */
+  get now(): number {
+    return this.clock[0];
+  }
+
+  /** now, unboxed (a float64 stored in a field allocates a heap number per store: see Endpoint.d). */
+  private readonly clock: number[] = [0];
   connectionsCreated = 0;
   tcpPackets = 0;
 
   constructor(capture: number, listener: TrackerListener = {}, options: TrackerOptions = {}, firstId = 1) {
     this.capture = capture;
     this.listener = listener;
-    this.idleTimeout = options.idleTimeout ?? 2 * 3600 * SECOND;
+    this.idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
     this.handshakeTimeout = options.handshakeTimeout ?? 300 * SECOND;
     this.endedLinger = options.endedLinger ?? 30 * SECOND;
     this.maxConnections = options.maxConnections ?? 1_000_000;
     this.extension = options.extension ?? null;
+    this.announceEpisode = listener.retransmission?.bind(listener) ?? null;
     this.nextId = firstId;
   }
 
@@ -89,29 +119,42 @@ export class Tracker {
   /** Feed one decoded frame whose view.status is 'tcp'. Returns its connection. */
   packet(record: CaptureRecord, view: PacketView): Connection {
     const ts = record.tsMicros;
-    if (ts > this.now) this.now = ts;
+    if (ts > this.clock[0]) this.clock[0] = ts;
     this.tcpPackets++;
     this.evictIdle();
 
     const hash = flowHash(view);
     let c = this.table.find(view, hash);
     let fromClient = false;
+    let predecessor: Connection | null = null;
     if (c !== null) {
-      fromClient = view.sport === c.client.port && sameSrc(view, c);
-      if (this.startsNewConnection(c, view, fromClient, record.tsMicros)) {
-        this.end(c, c.state === 'reset' || c.state === 'closed' ? endReasonOf(c) : 'superseded');
+      fromClient = view.sport === c.client.port && c.client.hasAddress(view.src);
+      if ((view.flags & TcpFlag.SYN) !== 0 && this.startsNewConnection(c, view, fromClient)) {
+        predecessor = c;
         c = null;
       }
     }
     if (c === null) {
-      c = this.create(record, view);
-      fromClient = view.sport === c.client.port && sameSrc(view, c);
+      c = this.create(record, view, hash, predecessor);
+      fromClient = view.sport === c.client.port && c.client.hasAddress(view.src);
+      // Ended after its successor exists, so an add-on can hand state over to it first.
+      if (predecessor !== null) {
+        const p = predecessor;
+        this.end(p, p.state === 'reset' || p.state === 'closed' ? endReasonOf(p) : 'superseded');
+      }
     } else {
       this.table.touch(c);
     }
+    c.activityTs = this.now;
 
+    const ext = this.extension;
+    if (ext?.before !== undefined) ext.before(c, view, record, fromClient);
     this.update(c, record, view, fromClient);
-    if (this.extension !== null) this.extension.packet(c, view, record, fromClient);
+    if (ext !== null) ext.packet(c, view, record, fromClient);
+    if (this.announceEpisode !== null) {
+      const log = c.retransmissions;
+      if (log !== null && log.finishedPending > 0) log.announce(c, this.announceEpisode, false);
+    }
     if (this.table.size > this.maxConnections && this.table.open.head !== null) {
       this.end(this.table.open.head, 'timeout');
     }
@@ -125,7 +168,12 @@ export class Tracker {
     }
   }
 
-  private create(record: CaptureRecord, view: PacketView): Connection {
+  private create(
+    record: CaptureRecord,
+    view: PacketView,
+    hash: number,
+    predecessor: Connection | null,
+  ): Connection {
     const c = new Connection(this.nextId++, this.capture);
     this.connectionsCreated++;
     const syn = (view.flags & TcpFlag.SYN) !== 0;
@@ -140,31 +188,32 @@ export class Tracker {
       c.roleSource = 'syn-ack';
       c.state = 'syn-received';
     } else {
-      const dstServer = destinationIsServer(view.sport, view.dport);
-      srcIsClient = dstServer;
-      c.roleSource = view.sport === view.dport || !portsDecisive(view) ? 'first-packet' : 'port';
+      srcIsClient = destinationIsServer(view.sport, view.dport);
+      c.roleSource = inferredRoleSource(view.sport, view.dport);
       c.state = 'partial';
     }
     const cl = c.client;
     const sv = c.server;
     cl.ipVersion = sv.ipVersion = view.ipVersion === 6 ? 6 : 4;
     if (srcIsClient) {
-      cl.address.set(view.src);
+      cl.setAddress(view.src);
       cl.port = view.sport;
-      sv.address.set(view.dst);
+      sv.setAddress(view.dst);
       sv.port = view.dport;
     } else {
-      cl.address.set(view.dst);
+      cl.setAddress(view.dst);
       cl.port = view.dport;
-      sv.address.set(view.src);
+      sv.setAddress(view.src);
       sv.port = view.sport;
     }
-    c.startTs = record.tsMicros;
+    const ts = record.tsMicros;
+    c.startTs = ts;
     c.startFrame = record.frame;
-    c.lastTs = record.tsMicros;
-    c.lastNonResetTs = record.tsMicros;
-    if (this.extension !== null) c.extension = this.extension.create(c);
-    this.table.insert(c, view);
+    c.lastTs = ts;
+    c.maxTs = ts;
+    c.lastNonResetTs = ts;
+    if (this.extension !== null) c.extension = this.extension.create(c, view, record, predecessor);
+    this.table.insert(c, hash);
     this.listener.opened?.(c);
     return c;
   }
@@ -172,18 +221,10 @@ export class Tracker {
   /**
    * A SYN that cannot belong to the connection in the table starts a new one on the same 4-tuple
    * (port reuse): a SYN with a different initial sequence number, or any SYN once the old
-   * connection has ended. A SYN repeating the known ISN is a retransmission.
+   * connection has ended. A SYN repeating the known ISN is a retransmission (also after a RST: a
+   * refused client retrying with the same ISN, as Wireshark counts it).
    */
-  private startsNewConnection(
-    c: Connection,
-    view: PacketView,
-    fromClient: boolean,
-    tsMicros: number,
-  ): boolean {
-    if (this.extension?.startsNewConnection !== undefined) {
-      const verdict = this.extension.startsNewConnection(c, view, fromClient, tsMicros);
-      if (verdict !== undefined) return verdict;
-    }
+  private startsNewConnection(c: Connection, view: PacketView, fromClient: boolean): boolean {
     const f = view.flags;
     if ((f & TcpFlag.SYN) === 0 || (f & (TcpFlag.RST | TcpFlag.FIN)) !== 0) return false;
     const ep = c.endpoint(fromClient);
@@ -207,7 +248,9 @@ export class Tracker {
   private update(c: Connection, record: CaptureRecord, view: PacketView, fromClient: boolean): void {
     const ts = record.tsMicros;
     const frame = record.frame;
-    const idle = ts - c.lastTs;
+    // Time since the connection's previous packet; a timestamp that stepped back gives no gap
+    // rather than a negative one.
+    const idle = ts > c.lastTs ? ts - c.lastTs : 0;
     if (idle > c.longestIdle) {
       c.longestIdle = idle;
       c.longestIdleFrame = frame;
@@ -229,28 +272,14 @@ export class Tracker {
       const from = Math.max(0, c.resets.length - 4);
       for (let i = from; i < c.resets.length; i++) {
         const r = c.resets[i];
-        if (r.frame !== frame && r.after.length < POST_RESET_PACKETS) {
-          r.after.push({
-            frame,
-            tsMicros: ts,
-            fromClient,
-            flags: view.flags,
-            seq: view.seq,
-            ack: view.ack,
-            len: view.payloadLength,
-            window: view.window,
-            ttl: view.ttl,
-            ipId: view.ipId,
-            tsVal: view.hasTimestamp ? view.tsVal : null,
-          });
-        }
+        if (r.frame !== frame && r.wantsMore) r.follow(view, record, fromClient);
       }
     }
 
     const wasEstablished = c.state === 'established';
     if ((view.flags & TcpFlag.RST) !== 0) {
       c.marks = 0;
-      c.log.add(view, frame, ts, fromClient);
+      c.log.add(view, record, fromClient);
       const r = recordReset(c, view, record, fromClient, idle);
       if (c.state !== 'reset') {
         c.stateBeforeReset = c.state;
@@ -258,24 +287,26 @@ export class Tracker {
       }
       ep.rstCount++;
       if (ep.rstCount === 1) ep.firstRstFrame = frame;
-      noteResetAck(ep, view, ts);
+      noteResetAck(ep, view, record);
       this.table.markEnded(c);
       if (r !== null) this.listener.reset?.(c, r);
     } else {
-      c.log.add(view, frame, ts, fromClient);
-      analyseSegment(c, view, record.data, frame, ts, fromClient);
+      c.log.add(view, record, fromClient);
+      analyseSegment(c, view, record, fromClient);
       c.lastNonResetTs = ts;
       if (c.state === 'closed') this.table.markEnded(c);
     }
     c.lastTs = ts;
+    if (ts > c.maxTs) c.maxTs = ts;
     c.lastFrame = frame;
     if (!wasEstablished && c.state === 'established') this.listener.established?.(c);
   }
 
+  /** Both activity lists are ordered by activityTs (the monotonic clock), oldest first. */
   private evictIdle(): void {
     const now = this.now;
     const ended = this.table.ended;
-    while (ended.head !== null && now - ended.head.lastTs > this.endedLinger) {
+    while (ended.head !== null && now - ended.head.activityTs > this.endedLinger) {
       this.end(ended.head, endReasonOf(ended.head));
     }
     const open = this.table.open;
@@ -283,7 +314,7 @@ export class Tracker {
       const h = open.head;
       const limit =
         h.state === 'syn-sent' || h.state === 'syn-received' ? this.handshakeTimeout : this.idleTimeout;
-      if (now - h.lastTs <= limit) break;
+      if (now - h.activityTs <= limit) break;
       this.end(h, h.state === 'syn-sent' ? 'unanswered' : 'timeout');
     }
   }
@@ -291,18 +322,12 @@ export class Tracker {
   private end(c: Connection, reason: EndReason): void {
     c.endReason = reason;
     this.table.remove(c);
+    if (this.announceEpisode !== null && c.retransmissions !== null) {
+      c.retransmissions.announce(c, this.announceEpisode, true);
+    }
+    if (reason === 'unanswered') this.listener.synUnanswered?.(c);
     this.listener.ended?.(c);
   }
-}
-
-function sameSrc(view: PacketView, c: Connection): boolean {
-  const a = c.client.address;
-  const s = view.src;
-  return s[0] === a[0] && s[1] === a[1] && s[2] === a[2] && s[3] === a[3];
-}
-
-function portsDecisive(view: PacketView): boolean {
-  return view.sport < 1024 !== view.dport < 1024;
 }
 
 /** How a connection ended, judged from its state (`atEnd`: the capture stopped). */

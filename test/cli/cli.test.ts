@@ -127,21 +127,7 @@ test('packets --json --resets from standard input', () => {
   assert.equal(p.frame, 4);
 });
 
-test('connections --json: Zeek conn_state and history per connection', () => {
-  const r = run(['connections', join(LAB_DIR, 'port-reuse', 'client.pcap'), '--json']);
-  const rows = r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
-  assert.ok(rows.length >= 2);
-  for (const row of rows) {
-    assert.match(row.conn_state, /^(S0|S1|SF|REJ|S2|S3|RSTO|RSTR|RSTOS0|RSTRH|SH|SHR|OTH)$/);
-    assert.equal(typeof row.history, 'string');
-    assert.ok(['fin', 'rst', 'timeout', 'open', 'unanswered', 'superseded'].includes(row.end));
-  }
-  // One 4-tuple, several connections.
-  assert.ok(new Set(rows.map((x) => `${x.client}|${x.server}`)).size < rows.length);
-});
+// `connections` has its own file: test/cli/connections.test.ts.
 
 test('--help shows examples and exits 0', () => {
   const r = run(['explain', '--help']);

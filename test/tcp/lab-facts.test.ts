@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runConnections } from '../../src/cli/connections-command.ts';
 import { readPackets } from '../../src/pipeline/read-packets.ts';
 import type { Connection } from '../../src/tcp/connection.ts';
 import { Tracker } from '../../src/tcp/tracker.ts';
@@ -183,4 +184,72 @@ test('busy: connection count equals tshark tcp.stream count at every vantage poi
     20,
     'refused',
   );
+});
+
+test('silent-drop: one connection of six SYNs with the same ISN and doubling backoff, no answer, no reset', async () => {
+  const unanswered: Connection[] = [];
+  const cs: Connection[] = [];
+  let tracker: Tracker | null = null;
+  await readPackets([join(LAB_DIR, 'silent-drop', 'client.pcap')], {
+    onCaptureStart(capture) {
+      tracker = new Tracker(capture, { ended: (c) => cs.push(c), synUnanswered: (c) => unanswered.push(c) });
+    },
+    onTcp(record, view) {
+      tracker!.packet(record, view);
+    },
+    onCaptureEnd() {
+      tracker!.finish();
+    },
+  });
+  assert.equal(cs.length, 1);
+  const [c] = cs;
+  assert.equal(address(c, 'client'), ipv4('198.18.1.2'));
+  assert.equal(c.client.port, 33099);
+  assert.equal(c.server.port, 8080);
+  assert.equal(c.roleSource, 'syn');
+  assert.equal(c.state, 'syn-sent');
+  assert.equal(c.endReason, 'unanswered');
+  assert.deepEqual(unanswered, [c], 'the tracker announced the handshake it gave up on');
+  assert.equal(c.client.synCount, 6);
+  assert.equal(c.server.packets, 0);
+  assert.equal(c.client.rstCount + c.server.rstCount, 0);
+  assert.equal(c.client.retransmissions, 5);
+  const worst = c.retransmissions!.worst(true)!;
+  assert.equal(worst.seq, c.client.isn);
+  assert.equal(worst.sends, 6);
+  assert.equal(worst.originalKnown, true);
+  assert.equal(c.client.maxSegmentRetransmissions, 5);
+  // Every send time kept; in this recording the kernel resent the SYN about every 1.02 s.
+  assert.equal(worst.times.length, 6);
+  const gaps = worst.times.slice(1).map((t, i) => (t - worst.times[i]) / 1e6);
+  for (const g of gaps)
+    assert.ok(g > 0.95 && g < 1.1, `SYN gaps ${gaps.map((x) => x.toFixed(3)).join(', ')}`);
+  // The SYNs never crossed the router: the server's capture has no TCP at all.
+  assert.equal((await connections('silent-drop', 'server.pcap')).length, 0);
+});
+
+test('the lab facts hold through the `connections` command path too (rows = tracker connections)', async () => {
+  for (const scenario of [
+    'graceful',
+    'refused',
+    'silent-drop',
+    'port-reuse',
+    'retrans-timeout',
+    'path-loss',
+  ]) {
+    const bare = await connections(scenario);
+    const { rows } = await runConnections([join(LAB_DIR, scenario, 'client.pcap')]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.endReason, r.clientPackets, r.serverPackets, r.retransmissions, r.resets]),
+      bare.map((c) => [
+        c.id,
+        c.endReason,
+        c.client.packets,
+        c.server.packets,
+        c.client.retransmissions + c.server.retransmissions,
+        c.client.rstCount + c.server.rstCount,
+      ]),
+      scenario,
+    );
+  }
 });

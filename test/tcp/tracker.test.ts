@@ -6,70 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CaptureRecord } from '../../src/capture/record.ts';
-import { decodeFrame } from '../../src/decode/decode-frame.ts';
-import { PacketView } from '../../src/decode/packet-view.ts';
 import type { Connection } from '../../src/tcp/connection.ts';
 import { Mark } from '../../src/tcp/marks.ts';
-import type { TrackerOptions } from '../../src/tcp/tracker.ts';
-import { Tracker } from '../../src/tcp/tracker.ts';
 import type { TcpFrameSpec } from '../helpers/frames.ts';
-import { tcpFrame } from '../helpers/frames.ts';
-
-const C = '10.0.0.1';
-const S = '10.0.0.2';
-const SECOND = 1_000_000;
-
-/** A tiny driver: feeds frames to a tracker, collects ended connections. */
-class Driver {
-  readonly tracker: Tracker;
-  readonly ended: Connection[] = [];
-  readonly view = new PacketView();
-  frame = 0;
-  t = 1_700_000_000 * SECOND;
-
-  constructor(options: TrackerOptions = {}) {
-    this.tracker = new Tracker(0, { ended: (c) => this.ended.push(c) }, options);
-  }
-
-  /** One packet `dt` µs after the previous one; from client (C:40000 → S:80) unless `fromServer`. */
-  send(spec: Partial<TcpFrameSpec> & { fromServer?: boolean }, dt = 1000): Connection {
-    this.t += dt;
-    const { fromServer, ...rest } = spec;
-    const built = tcpFrame({
-      src: fromServer ? S : C,
-      dst: fromServer ? C : S,
-      sport: fromServer ? 80 : 40000,
-      dport: fromServer ? 40000 : 80,
-      window: 1000,
-      ...rest,
-    });
-    const data = Buffer.from(built.bytes);
-    const record: CaptureRecord = {
-      capture: 0,
-      frame: ++this.frame,
-      tsMicros: this.t,
-      tsNanos: 0,
-      linkType: built.linkType,
-      interfaceId: 0,
-      capturedLength: data.length,
-      originalLength: data.length,
-      data,
-      offset: 0,
-      fileOffset: 0,
-    };
-    decodeFrame(this.view, data, 0, data.length, built.linkType);
-    assert.equal(this.view.status, 'tcp');
-    return this.tracker.packet(record, this.view);
-  }
-
-  /** SYN, SYN-ACK, ACK with the given ISNs. */
-  handshake(cIsn: number, sIsn: number): Connection {
-    this.send({ flags: 'S', seq: cIsn });
-    this.send({ fromServer: true, flags: 'SA', seq: sIsn, ack: cIsn + 1 });
-    return this.send({ flags: 'A', seq: cIsn + 1, ack: sIsn + 1 });
-  }
-}
+import { Driver, SECOND } from '../helpers/tracker-driver.ts';
 
 const u32 = (n: number) => n >>> 0;
 
@@ -249,4 +189,35 @@ test('finish(): every live connection ends with how it stood', () => {
   assert.equal(open.endReason, 'open');
   assert.equal(syn.endReason, 'unanswered');
   assert.equal(d.ended.length, 2);
+});
+
+test('inferred roles say what decided: the ports (well-known, registered service, lower port) or the first packet', () => {
+  const d = new Driver();
+  const first = (sport: number, dport: number, src = '10.0.0.9', dst = '10.0.0.8') =>
+    d.send({
+      src,
+      dst,
+      sport,
+      dport,
+      flags: 'PA',
+      seq: 1,
+      ack: 1,
+      payload: 'x'.repeat(10),
+    } as Partial<TcpFrameSpec>);
+  // The first packet comes FROM the service port: the port decides, not the first packet.
+  const mysql = first(3306, 50000);
+  assert.equal(mysql.roleSource, 'port');
+  assert.equal(mysql.server.port, 3306);
+  assert.equal(mysql.client.port, 50000);
+  const lower = first(40000, 60000);
+  assert.equal(lower.roleSource, 'port');
+  assert.equal(lower.server.port, 40000, 'the lower port is the server');
+  const web = first(51000, 443);
+  assert.equal(web.roleSource, 'port');
+  assert.equal(web.server.port, 443);
+  // Equal ports say nothing: the first packet's destination is taken as the server.
+  const same = first(7000, 7000);
+  assert.equal(same.roleSource, 'first-packet');
+  assert.equal(same.server.port, 7000);
+  assert.equal(same.server.w0, 0x0a000008, 'the destination 10.0.0.8');
 });
