@@ -1,14 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import type { CaptureSummary } from '../capture/record.ts';
+import type { ExplainedFindings } from '../explain/analysis.ts';
 import { Analysis } from '../explain/analysis.ts';
 import type { Finding } from '../explain/finding.ts';
+import type { FindingHead, FindingSource } from '../explain/finding-store.ts';
 import type { CaptureClock } from '../explain/multi/clock.ts';
 import type { DeclaredVantage, PathLoss } from '../explain/multi/cross-check.ts';
 import { TrailRecorder } from '../explain/multi/packet-trail.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
-import { captureInfo, explainDocument } from '../report/explain-json.ts';
-import { explainText } from '../report/explain-text.ts';
+import { captureInfo, writeExplainDocument } from '../report/explain-json.ts';
+import { explainTextLines } from '../report/explain-text.ts';
 import { renderHtmlReport } from '../report/html/index.ts';
 import { CaptureTrackers } from './capture-trackers.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
@@ -39,19 +41,51 @@ export interface ExplainResult {
   exitCode: number;
 }
 
-/** Read the captures, track connections, explain every reset and failure. */
+export interface RunExplainOptions {
+  onFinding?: (f: Finding) => void;
+  streaming?: boolean;
+  /** Declared positions by index of the path (`--at`); every vantage point of a file gets its file's. */
+  declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
+  onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
+  /** Findings kept as objects before the rest go to a temporary file (see FindingStore). */
+  spillAfter?: number;
+  /** Connections waiting for the end of a single capture at most (see Analysis). */
+  maxPending?: number;
+  /** Called when reading is over and the explain step starts (with the number of connections). */
+  onExplain?: (connections: number) => void;
+}
+
+/**
+ * Read the captures, track connections, explain every reset and failure: every finding in
+ * memory, as an array (for programs; `explainCaptures` keeps a large capture's findings out of
+ * memory).
+ */
 export async function runExplain(
   paths: string[],
-  options: {
-    onFinding?: (f: Finding) => void;
-    streaming?: boolean;
-    /** Declared positions by index of the path (`--at`); every vantage point of a file gets its file's. */
-    declaredVantages?: ReadonlyMap<number, DeclaredVantage>;
-    onProgress?: (capture: number, bytesRead: number, totalBytes: number | null) => void;
-  } = {},
+  options: RunExplainOptions = {},
 ): Promise<{
   captures: CaptureInfo[];
   findings: Finding[];
+  paths: PathLoss[];
+  summaries: CaptureSummary[];
+  problemsExit: number;
+}> {
+  const run = await explainCaptures(paths, options);
+  const findings = run.findings.toArray();
+  run.findings.close();
+  return { ...run, findings };
+}
+
+/**
+ * Read the captures, track connections, explain every reset and failure. The findings come in
+ * report order from their store (a large capture's go to a temporary file): close them when done.
+ */
+export async function explainCaptures(
+  paths: string[],
+  options: RunExplainOptions = {},
+): Promise<{
+  captures: CaptureInfo[];
+  findings: ExplainedFindings;
   paths: PathLoss[];
   summaries: CaptureSummary[];
   problemsExit: number;
@@ -62,6 +96,9 @@ export async function runExplain(
     streaming: options.streaming,
     onFinding: options.onFinding,
     declaredVantages: declaredByCapture,
+    severalCaptures: paths.length > 1,
+    spillAfter: options.spillAfter,
+    maxPending: options.maxPending,
   });
   // Packet trails (for path loss and the multi-capture ladder) as soon as there is more than one
   // capture — several files, or several vantage points in one pcapng file.
@@ -94,6 +131,7 @@ export async function runExplain(
       infos.push(info);
     },
   });
+  options.onExplain?.(infos.reduce((n, i) => n + i.connections, 0));
   const findings = analysis.finish();
   const vantages = analysis.vantages;
   if (vantages !== null) {
@@ -122,13 +160,12 @@ export async function explainCommand(positional: string[], options: ExplainOptio
   // Several captures are correlated at the end, so their findings cannot stream earlier.
   if (options.ndjson && paths.length === 1) {
     // Stream findings as connections end; patterns (which need them all) come at the end.
-    const seen = new Set<Finding>();
-    const { findings, summaries, problemsExit } = await runExplain(paths, {
+    const { findings, summaries, problemsExit } = await explainCaptures(paths, {
       declaredVantages: declared,
       onProgress: progress.onProgress,
+      onExplain: progress.explaining,
       streaming: true,
       onFinding: (f) => {
-        seen.add(f);
         if (keep(f)) {
           out.line(JSON.stringify(f));
           out.flush();
@@ -136,10 +173,16 @@ export async function explainCommand(positional: string[], options: ExplainOptio
       },
     });
     progress.done();
-    for (const f of findings) if (!seen.has(f) && keep(f)) out.line(JSON.stringify(f));
+    // What did not stream: the patterns, and every finding when a second vantage point inside
+    // the file stopped the streaming (they are numbered after the streamed ones).
+    for (const h of findings.heads) {
+      if (!findings.streamed(h) && keep(h)) out.line(JSON.stringify(findings.finding(h)));
+    }
     out.flush();
     reportCaptureProblems(summaries);
-    return problemsExit || exitFor(findings.filter(keep));
+    const code = problemsExit || exitFor(findings.heads.filter(keep));
+    findings.close();
+    return code;
   }
   const {
     captures,
@@ -147,22 +190,40 @@ export async function explainCommand(positional: string[], options: ExplainOptio
     paths: loss,
     summaries,
     problemsExit,
-  } = await runExplain(paths, { declaredVantages: declared, onProgress: progress.onProgress });
-  progress.done();
-  reportCaptureProblems(summaries);
-  const selected = findings.filter(keep);
-  if (options.html !== undefined) {
-    try {
-      writeFileSync(options.html, renderHtmlReport(captures, selected));
-    } catch (err) {
-      throw new UsageError(`--html: cannot write ${options.html}: ${(err as Error).message}`);
+  } = await explainCaptures(paths, {
+    declaredVantages: declared,
+    onProgress: progress.onProgress,
+    onExplain: progress.explaining,
+  });
+  try {
+    progress.done();
+    reportCaptureProblems(summaries);
+    const heads = findings.heads.filter(keep);
+    const selected: FindingSource = { heads, finding: (h) => findings.finding(h) };
+    if (options.html !== undefined) {
+      try {
+        writeFileSync(
+          options.html,
+          renderHtmlReport(
+            captures,
+            heads.map((h) => findings.finding(h)),
+          ),
+        );
+      } catch (err) {
+        throw new UsageError(`--html: cannot write ${options.html}: ${(err as Error).message}`);
+      }
     }
+    if (options.ndjson) for (const h of heads) out.line(JSON.stringify(findings.finding(h)));
+    else if (options.json) {
+      writeExplainDocument((text) => out.write(text), captures, selected, loss);
+      out.line('');
+    } else
+      for (const line of explainTextLines(captures, selected, options.color ?? false, loss)) out.line(line);
+    out.flush();
+    return problemsExit || exitFor(heads);
+  } finally {
+    findings.close();
   }
-  if (options.ndjson) for (const f of selected) out.line(JSON.stringify(f));
-  else if (options.json) out.line(explainDocument(captures, selected, loss));
-  else for (const line of explainText(captures, selected, options.color ?? false, loss)) out.line(line);
-  out.flush();
-  return problemsExit || exitFor(selected);
 }
 
 const ROLE_NAMES: Record<string, DeclaredVantage> = {
@@ -216,6 +277,6 @@ function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-function exitFor(findings: Finding[]): number {
+function exitFor(findings: readonly FindingHead[]): number {
   return findings.some((f) => f.severity === 'problem' || f.severity === 'security') ? EXIT_ATTENTION : 0;
 }

@@ -23,12 +23,13 @@ import { PcapngWriter, PcapWriter } from '../capture/pcap-writer.ts';
 import type { CaptureRecord } from '../capture/record.ts';
 import { formatEndpoint, parseAddress } from '../decode/address.ts';
 import type { Finding, PacketRef } from '../explain/finding.ts';
+import type { FindingSource } from '../explain/finding-store.ts';
 import { readPackets } from '../pipeline/read-packets.ts';
 import { vantageMark } from '../pipeline/vantage-points.ts';
 import { sanitizeForTerminal } from '../report/terminal-safe.ts';
 import type { Connection } from '../tcp/connection.ts';
 import { CaptureTrackers } from './capture-trackers.ts';
-import { runExplain } from './explain-command.ts';
+import { explainCaptures } from './explain-command.ts';
 
 export interface ExportOptions {
   /** Finding id, as printed by `rstscope explain` and numbered in its --json document (#N). */
@@ -76,17 +77,17 @@ function connectionKey(c: Connection): string {
 }
 
 /** Frames that belong to a finding's connection(s); pattern findings bring their members'. */
-function findingFrames(f: Finding, all: Finding[]): PacketRef[] {
+function findingFrames(f: Finding, all: FindingSource): PacketRef[] {
   const own = (x: Finding): PacketRef[] => [
     ...x.packets,
     ...(x.ladder ?? []),
     ...(x.traceback?.trigger ? [x.traceback.trigger] : []),
   ];
   if (f.kind !== 'pattern') return own(f);
-  const byId = new Map(all.map((x) => [x.id, x]));
+  const byId = new Map(all.heads.map((h) => [h.id, h]));
   return (f.related ?? []).flatMap((id) => {
-    const x = byId.get(id);
-    return x === undefined ? [] : own(x);
+    const h = byId.get(id);
+    return h === undefined ? [] : own(all.finding(h));
   });
 }
 
@@ -160,14 +161,21 @@ async function runExport(paths: string[], opts: ExportOptions): Promise<number> 
   let what: string;
   let vantages = new Map<number, string>();
   if (opts.finding !== undefined) {
-    const { findings, captures } = await runExplain(paths);
-    vantages = new Map(captures.flatMap((c) => (c.vantage !== undefined ? [[c.index, c.vantage]] : [])));
-    const f = findings.find((x) => x.id === opts.finding);
-    if (f === undefined)
-      throw new ExportError(
-        `no finding #${opts.finding} (the captures have ${findings.length === 0 ? 'no findings' : `findings #1–#${findings.length}`})`,
-      );
-    const frames = new Set(findingFrames(f, findings).map((r) => r.capture * 4294967296 + r.frame));
+    const { findings, captures } = await explainCaptures(paths);
+    let frames: Set<number>;
+    let f: Finding;
+    try {
+      vantages = new Map(captures.flatMap((c) => (c.vantage !== undefined ? [[c.index, c.vantage]] : [])));
+      const head = findings.heads.find((x) => x.id === opts.finding);
+      if (head === undefined)
+        throw new ExportError(
+          `no finding #${opts.finding} (the captures have ${findings.length === 0 ? 'no findings' : `findings #1–#${findings.length}`})`,
+        );
+      f = findings.finding(head);
+      frames = new Set(findingFrames(f, findings).map((r) => r.capture * 4294967296 + r.frame));
+    } finally {
+      findings.close();
+    }
     if (frames.size === 0) throw new ExportError(`finding #${f.id} (${f.cause}) names no packets to export`);
     wantFrame = (capture, frame) => frames.has(capture * 4294967296 + frame);
     what = `finding #${f.id} (${f.cause})`;

@@ -21,13 +21,16 @@ export function parseTime(text: string, option: string): number {
   return ms / 1000;
 }
 
+/** What the filter reads of a finding (a whole finding or its head). */
+export type FilterInput = Pick<Finding, 'cause' | 'time' | 'connection'>;
+
 /**
  * Shell-friendly selection of findings: by host, port, cause and time. Hosts are compared in
  * their canonical text (RFC 5952 for IPv6, as findings print them), so `2001:DB8:0::1` and
  * `[2001:db8::1]` select the same findings; a host that is not an address is a usage error, as
  * for `packets --host`.
  */
-export function findingFilter(options: FindingFilterOptions): (f: Finding) => boolean {
+export function findingFilter(options: FindingFilterOptions): (f: FilterInput) => boolean {
   const causes = options.cause ?? [];
   for (const c of causes) {
     if (!(CAUSES as readonly string[]).includes(c))

@@ -28,6 +28,14 @@ export class Output {
     if (this.size >= 65536) this.flush();
   }
 
+  /** Text as it is (no newline added). */
+  write(text: string): void {
+    if (this.closed) return;
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 65536) this.flush();
+  }
+
   flush(): void {
     if (this.parts.length === 0 || this.closed) return;
     const text = this.parts.join('');

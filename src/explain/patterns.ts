@@ -1,5 +1,8 @@
 import { seconds } from './causes/rule.ts';
+import { minOf } from './extremes.ts';
 import type { Finding } from './finding.ts';
+import type { FindingHead } from './finding-store.ts';
+import { CLIENT_SENT, SERVER_SENT } from './finding-store.ts';
 import type { SketchIndex } from './sketch.ts';
 
 /**
@@ -14,8 +17,11 @@ import type { SketchIndex } from './sketch.ts';
  */
 export interface PatternDraft {
   finding: Finding;
-  members: Finding[];
+  members: PatternMember[];
 }
+
+/** What patterns read of a finding: its head (finding-store.ts), kept in memory for every finding. */
+export type PatternMember = FindingHead;
 
 const MIN_LOOP = 3;
 /** Mean time between attempts (µs) beyond which repeated failures are a schedule (a cron job, a
@@ -43,12 +49,12 @@ export interface PatternView {
 }
 
 export function findPatterns(
-  findings: readonly Finding[],
+  findings: readonly PatternMember[],
   sketches: SketchIndex,
-  viewOf: (f: Finding) => PatternView | undefined = () => undefined,
+  viewOf: (f: PatternMember) => PatternView | undefined = () => undefined,
 ): PatternDraft[] {
   const drafts: PatternDraft[] = [];
-  const view = (f: Finding): PatternView =>
+  const view = (f: PatternMember): PatternView =>
     viewOf(f) ?? {
       capture: f.packets[0]?.capture ?? 0,
       client: f.connection.client,
@@ -60,7 +66,7 @@ export function findPatterns(
   );
 
   // ---- reconnect loops ----
-  const byService = new Map<string, Finding[]>();
+  const byService = new Map<string, PatternMember[]>();
   for (const f of resets) {
     const v = view(f);
     const k = `${v.capture}|${endpointHost(v.client)}|${v.server}`;
@@ -81,7 +87,7 @@ export function findPatterns(
     // A loop is what the client mostly gets from this service, attempts failing in a row: not a
     // few failures scattered among many good connections (a busy client with a 20 % error rate
     // has chance runs of three; that is an error rate, which the findings themselves show).
-    const failedPorts = new Map<number, { time: number; f: Finding }[]>();
+    const failedPorts = new Map<number, { time: number; f: PatternMember }[]>();
     for (const f of list) {
       const v = view(f);
       const port = Number(v.client.slice(v.client.lastIndexOf(':') + 1));
@@ -142,7 +148,7 @@ export function findPatterns(
         confidence: sameRequest ? 0.85 : 0.6,
         packets: [],
         connection: { client, server },
-        time: Math.min(...list.map((f) => f.time)),
+        time: minOf(list.map((f) => f.time)),
         evidence: [
           {
             signal: 'reconnects',
@@ -165,7 +171,7 @@ export function findPatterns(
   }
 
   // ---- repeated identical resets on one 4-tuple ----
-  const byTuple = new Map<string, Finding[]>();
+  const byTuple = new Map<string, PatternMember[]>();
   for (const f of findings) {
     if (f.kind !== 'reset') continue;
     const v = view(f);
@@ -180,7 +186,9 @@ export function findPatterns(
     const span = times[times.length - 1] - times[0];
     // What the packets show of the other side: refusals, or nothing at all.
     const resetter = list[0].origin === 'server' ? 'server' : 'client';
-    const answered = list.some((f) => (f.ladder ?? []).some((r) => r.from !== resetter));
+    const answered = list.some(
+      (f) => (f.senders & (resetter === 'client' ? SERVER_SENT : CLIENT_SENT)) !== 0,
+    );
     drafts.push({
       members: list,
       finding: {
@@ -212,7 +220,7 @@ export function findPatterns(
   }
 
   // ---- reset storms: many resets from one host within a short window ----
-  const bySender = new Map<string, Finding[]>();
+  const bySender = new Map<string, PatternMember[]>();
   for (const f of findings) {
     if (f.kind !== 'reset') continue;
     const v = view(f);
@@ -264,7 +272,7 @@ export function findPatterns(
   }
 
   // ---- scans: one source, many ports on one target refused or unanswered ----
-  const probes = new Map<string, { ports: Set<number>; members: Finding[] }>();
+  const probes = new Map<string, { ports: Set<number>; members: PatternMember[] }>();
   for (const f of findings) {
     if (
       f.cause !== 'refused' &&
@@ -297,7 +305,7 @@ export function findPatterns(
         confidence: 0.85,
         packets: [],
         connection: { client: src, server: dst },
-        time: Math.min(...p.members.map((f) => f.time)),
+        time: minOf(p.members.map((f) => f.time)),
         evidence: [
           {
             signal: 'ports',

@@ -1,5 +1,6 @@
 import { seconds } from './causes/rule.ts';
 import type { Finding } from './finding.ts';
+import type { FindingHead, FindingStore } from './finding-store.ts';
 
 /**
  * The same reset sent again and again on one 4-tuple, with nothing else on the connection, is
@@ -9,40 +10,49 @@ import type { Finding } from './finding.ts';
  * "bare" reset findings of one capture and 4-tuple — findings whose connection holds nothing but
  * that very reset (same sender, flags, seq and ack) — become the first of them.
  */
-export function mergeRepeatedResets(findings: readonly Finding[]): Finding[] {
-  const byTuple = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (f.kind !== 'reset') continue;
-    const k = `${f.packets[0]?.capture}|${f.connection.client}|${f.connection.server}`;
+export function mergeRepeatedResets(store: FindingStore, keys: ReadonlyMap<number, string>): void {
+  const byTuple = new Map<string, FindingHead[]>();
+  for (const h of store.live()) {
+    if (h.kind !== 'reset') continue;
+    const k = `${h.packets[0]?.capture}|${h.connection.client}|${h.connection.server}`;
     const list = byTuple.get(k);
-    if (list === undefined) byTuple.set(k, [f]);
-    else list.push(f);
+    if (list === undefined) byTuple.set(k, [h]);
+    else list.push(h);
   }
-  const absorbed = new Set<Finding>();
   for (const list of byTuple.values()) {
     if (list.length < 2) continue;
     list.sort((a, b) => a.time - b.time);
-    let head: Finding | null = null;
-    let headKey = '';
-    let run: Finding[] = [];
+    let run: FindingHead[] = [];
+    let runKey: string | undefined;
     const close = () => {
-      if (head !== null && run.length > 1) absorb(head, run);
-      for (const f of run.slice(1)) absorbed.add(f);
+      if (run.length > 1) {
+        const [head, ...rest] = run.map((h) => store.get(h));
+        absorb(head, [head, ...rest]);
+        store.replace(run[0], head);
+        for (const h of run.slice(1)) store.remove(h);
+      }
+      run = [];
     };
-    for (const f of list) {
-      const key = bareKey(f);
-      if (key !== null && head !== null && key === headKey) {
-        run.push(f);
+    for (const h of list) {
+      const key = keys.get(h.slot);
+      if (key !== undefined && key === runKey) {
+        run.push(h);
         continue;
       }
       close();
-      head = key !== null ? f : null;
-      headKey = key ?? '';
-      run = key !== null ? [f] : [];
+      runKey = key;
+      if (key !== undefined) run = [h];
     }
     close();
   }
-  return absorbed.size === 0 ? [...findings] : findings.filter((f) => !absorbed.has(f));
+}
+
+/**
+ * The identity of a reset finding whose connection shows nothing but that reset (its key for
+ * mergeRepeatedResets), else null.
+ */
+export function repeatKeyOf(f: Finding): string | null {
+  return f.kind === 'reset' ? bareKey(f) : null;
 }
 
 /** The identity of a finding's reset when its connection shows nothing but that reset. */

@@ -1,5 +1,6 @@
 import { secondsOf } from '../capture/record.ts';
 import type { Finding } from '../explain/finding.ts';
+import type { FindingSource } from '../explain/finding-store.ts';
 import type { PathLoss } from '../explain/multi/cross-check.ts';
 import type { CaptureResult } from '../pipeline/read-packets.ts';
 
@@ -76,4 +77,40 @@ export function explainDocument(
   const doc: Record<string, unknown> = { schema: SCHEMA_VERSION, tool: 'rstscope', captures, findings };
   if (paths.length > 0) doc.paths = paths;
   return JSON.stringify(doc, null, 2);
+}
+
+/**
+ * The same document as explainDocument, written piece by piece: one finding at a time, so that a
+ * capture with hundreds of thousands of findings is neither held whole as one string (V8 caps
+ * strings at ~512 MB) nor as objects. Byte for byte what `JSON.stringify(doc, null, 2)` gives.
+ */
+export function writeExplainDocument(
+  write: (text: string) => void,
+  captures: CaptureInfo[],
+  findings: FindingSource,
+  paths: PathLoss[] = [],
+): void {
+  const member = (key: string, value: unknown, last: boolean) =>
+    write(`  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${last ? '\n' : ',\n'}`);
+  write('{\n');
+  member('schema', SCHEMA_VERSION, false);
+  member('tool', 'rstscope', false);
+  member('captures', captures, false);
+  const last = paths.length === 0;
+  if (findings.heads.length === 0) write(`  "findings": []${last ? '\n' : ',\n'}`);
+  else {
+    write('  "findings": [\n');
+    findings.heads.forEach((h, i) => {
+      const text = indent(JSON.stringify(findings.finding(h), null, 2), '    ');
+      write(`    ${text}${i === findings.heads.length - 1 ? '\n' : ',\n'}`);
+    });
+    write(`  ]${last ? '\n' : ',\n'}`);
+  }
+  if (!last) member('paths', paths, true);
+  write('}');
+}
+
+/** JSON text never holds a raw newline inside a string, so every newline starts a line. */
+function indent(json: string, by: string): string {
+  return json.replaceAll('\n', `\n${by}`);
 }

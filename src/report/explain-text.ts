@@ -1,6 +1,8 @@
 import { styleText } from 'node:util';
 import type { Finding, Severity } from '../explain/finding.ts';
 import { SEVERITY_RANK } from '../explain/finding.ts';
+import type { FindingSource } from '../explain/finding-store.ts';
+import { arraySource } from '../explain/finding-store.ts';
 import type { PathLoss } from '../explain/multi/cross-check.ts';
 import type { CaptureInfo } from './explain-json.ts';
 import { sanitizeForTerminal as safe } from './terminal-safe.ts';
@@ -22,6 +24,20 @@ export function explainText(
   color: boolean,
   paths: PathLoss[] = [],
 ): string[] {
+  return [...explainTextLines(captures, arraySource(findings), color, paths)];
+}
+
+/**
+ * The same report, line by line, reading each finding from `source` only when it is printed (a
+ * large capture's findings wait in a temporary file: see FindingStore).
+ */
+export function* explainTextLines(
+  captures: CaptureInfo[],
+  source: FindingSource,
+  color: boolean,
+  paths: PathLoss[] = [],
+): Generator<string> {
+  const findings = source.heads;
   const paint = (style: Style, text: string) =>
     color ? styleText(style, text, { validateStream: false }) : text;
   const sevStyle: Record<Severity, Style> = {
@@ -30,27 +46,22 @@ export function explainText(
     'expected-failure': 'yellow',
     benign: 'green',
   };
-  const lines: string[] = [];
   const resets = findings.filter((f) => f.kind === 'reset');
   const failures = findings.filter((f) => f.kind === 'failure');
   const patterns = findings.filter((f) => f.kind === 'pattern');
-  const resetPackets = resets.reduce((n, f) => n + f.packets.length, 0);
+  const resetPackets = resets.reduce((n, f) => n + f.packetCount, 0);
   const packets = captures.reduce((n, c) => n + c.packets, 0);
   const conns = captures.reduce((n, c) => n + c.connections, 0);
 
-  lines.push(paint('bold', 'rstscope — TCP resets explained'));
+  yield paint('bold', 'rstscope — TCP resets explained');
   for (const c of captures) {
     const span =
       c.firstTs !== null && c.lastTs !== null
         ? ` ${utcTime(c.firstTs * 1e6)} → ${utcTime(c.lastTs * 1e6)}`
         : '';
-    lines.push(
-      `  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`,
-    );
+    yield `  capture ${c.index}: ${safe(c.path)} (${c.format}${c.compression !== 'none' ? `, ${c.compression}` : ''}) ${c.packets} packets, ${c.connections} TCP connections${span}`;
     if (c.source !== undefined || c.interfaces !== undefined)
-      lines.push(
-        `    one vantage point of the file: interface${(c.interfaces?.length ?? 0) === 1 ? '' : 's'} ${(c.interfaces ?? []).join(', ')}${c.source !== undefined ? ` (${safe(c.source)})` : ''}`,
-      );
+      yield `    one vantage point of the file: interface${(c.interfaces?.length ?? 0) === 1 ? '' : 's'} ${(c.interfaces ?? []).join(', ')}${c.source !== undefined ? ` (${safe(c.source)})` : ''}`;
     if (c.vantage !== undefined) {
       const clock =
         c.clock !== undefined
@@ -58,22 +69,20 @@ export function explainText(
           : captures.some((o) => o.clock?.reference === c.index)
             ? '; reference clock (the times below are on it)'
             : '';
-      lines.push(`    vantage: ${c.vantage}${clock}`);
+      yield `    vantage: ${c.vantage}${clock}`;
     }
-    for (const p of c.problems) lines.push(paint('yellow', `    ! ${safe(p.message)}`));
+    for (const p of c.problems) yield paint('yellow', `    ! ${safe(p.message)}`);
   }
-  lines.push('');
-  lines.push(paint('bold', 'Overview'));
-  lines.push(
-    `  ${resetPackets} reset packet${resetPackets === 1 ? '' : 's'} in ${resets.length} finding${resets.length === 1 ? '' : 's'}, ${failures.length} failure${failures.length === 1 ? '' : 's'} without a reset, ${patterns.length} pattern${patterns.length === 1 ? '' : 's'} (${packets} packets, ${conns} connections)`,
-  );
+  yield '';
+  yield paint('bold', 'Overview');
+  yield `  ${resetPackets} reset packet${resetPackets === 1 ? '' : 's'} in ${resets.length} finding${resets.length === 1 ? '' : 's'}, ${failures.length} failure${failures.length === 1 ? '' : 's'} without a reset, ${patterns.length} pattern${patterns.length === 1 ? '' : 's'} (${packets} packets, ${conns} connections)`;
   const bySeverity = new Map<Severity, number>();
   for (const f of findings) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
   const sevLine = (['security', 'problem', 'expected-failure', 'benign'] as Severity[])
     .filter((s) => bySeverity.has(s))
     .map((s) => paint(sevStyle[s], `${s} ${bySeverity.get(s)}`))
     .join('  ');
-  if (sevLine) lines.push(`  severity: ${sevLine}`);
+  if (sevLine) yield `  severity: ${sevLine}`;
   // Each cause with its count by severity (a cause can be benign mostly and a problem once).
   const byCause = new Map<string, { n: number; severity: Severity; by: Map<Severity, number> }>();
   for (const f of findings) {
@@ -94,40 +103,34 @@ export function explainText(
       .sort((a, b) => SEVERITY_RANK[b[0]] - SEVERITY_RANK[a[0]])
       .map(([sev, n]) => paint(sevStyle[sev], e.by.size > 1 ? `${sev} ${n}` : sev))
       .join(', ');
-    lines.push(
-      `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${breakdown}`,
-    );
+    yield `    ${paint(sevStyle[e.severity], cause.padEnd(24))} ${String(e.n).padStart(6)}  ${breakdown}`;
   }
   for (const p of paths.slice(0, 6)) {
     const lost = p.frames.map((r) => `${r.capture}:${r.frame}`);
-    lines.push(
-      `  path: ${p.lost} of ${p.seen} ${p.direction} packets seen at capture ${p.from.join(', ')} never reached capture ${p.to.join(', ')} (${p.connections} connection${p.connections === 1 ? '' : 's'}; lost: ${lost.slice(0, 8).join(', ')}${p.lost > 8 ? ', …' : ''})`,
-    );
+    yield `  path: ${p.lost} of ${p.seen} ${p.direction} packets seen at capture ${p.from.join(', ')} never reached capture ${p.to.join(', ')} (${p.connections} connection${p.connections === 1 ? '' : 's'}; lost: ${lost.slice(0, 8).join(', ')}${p.lost > 8 ? ', …' : ''})`;
   }
   const attention = findings.filter((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.problem);
-  lines.push(
-    attention.length > 0
-      ? paint(
-          'bold',
-          `  ${attention.length} finding${attention.length === 1 ? ' needs' : 's need'} attention: #${attention
-            .slice(0, 12)
-            .map((f) => f.id)
-            .join(', #')}${attention.length > 12 ? ', …' : ''}`,
-        )
-      : '  nothing needs attention',
-  );
+  yield attention.length > 0
+    ? paint(
+        'bold',
+        `  ${attention.length} finding${attention.length === 1 ? ' needs' : 's need'} attention: #${attention
+          .slice(0, 12)
+          .map((f) => f.id)
+          .join(', #')}${attention.length > 12 ? ', …' : ''}`,
+      )
+    : '  nothing needs attention';
 
   // Findings grouped by a repeated-reset or storm pattern are shown a few at a time: the pattern
   // itself says how many there are.
   const shown = new Map<number, number>();
   const groupOf = new Map<number, number>();
-  for (const f of patterns) {
-    if (f.cause !== 'repeated-reset' && f.cause !== 'reset-storm') continue;
-    for (const id of f.related ?? []) if (!groupOf.has(id)) groupOf.set(id, f.id);
+  for (const h of patterns) {
+    if (h.cause !== 'repeated-reset' && h.cause !== 'reset-storm') continue;
+    for (const id of source.finding(h).related ?? []) if (!groupOf.has(id)) groupOf.set(id, h.id);
   }
   const hidden = new Map<number, number>();
-  for (const f of findings) {
-    const g = groupOf.get(f.id);
+  for (const h of findings) {
+    const g = groupOf.get(h.id);
     if (g !== undefined) {
       const n = (shown.get(g) ?? 0) + 1;
       shown.set(g, n);
@@ -136,24 +139,21 @@ export function explainText(
         continue;
       }
     }
-    lines.push('');
+    const f = source.finding(h);
+    yield '';
     const conf = `confidence ${f.confidence.toFixed(2)}`;
     const origin =
       f.origin !== undefined
         ? `  origin ${f.origin}${f.originDetail ? ` (${f.originDetail.confidence.toFixed(2)})` : ''}`
         : '';
-    lines.push(
-      `${paint('bold', `#${f.id}`)} ${paint(sevStyle[f.severity], f.severity)}  ${paint('bold', f.cause)}  ${conf}${origin}  [${f.kind}]`,
-    );
+    yield `${paint('bold', `#${f.id}`)} ${paint(sevStyle[f.severity], f.severity)}  ${paint('bold', f.cause)}  ${conf}${origin}  [${f.kind}]`;
     const frames = f.packets.map((p) => (captures.length > 1 ? `${p.capture}:${p.frame}` : String(p.frame)));
     const frameText =
       frames.length > 0
         ? `  frame${frames.length > 1 ? 's' : ''} ${frames.slice(0, 10).join(', ')}${frames.length > 10 ? ` … (${frames.length})` : ''}`
         : '';
     const roles = f.connection.rolesInferred ? ` (roles inferred: ${f.connection.rolesInferred})` : '';
-    lines.push(
-      `   ${safe(f.connection.client)} → ${safe(f.connection.server)}${roles}  ${utcTime(f.time * 1e6)}${frameText}`,
-    );
+    yield `   ${safe(f.connection.client)} → ${safe(f.connection.server)}${roles}  ${utcTime(f.time * 1e6)}${frameText}`;
     // Behind NAT the captures see other addresses: say how each saw it, when it differs.
     const seen = f.connection.asSeen ?? [];
     const translated = seen.filter(
@@ -165,16 +165,16 @@ export function explainText(
         const k = `${safe(s.client)} → ${safe(s.server)}`;
         views.set(k, [...(views.get(k) ?? []), s.capture]);
       }
-      lines.push(`   as seen: ${[...views].map(([k, cs]) => `${k} at capture ${cs.join(', ')}`).join('; ')}`);
+      yield `   as seen: ${[...views].map(([k, cs]) => `${k} at capture ${cs.join(', ')}`).join('; ')}`;
     }
-    lines.push(`   ${safe(f.summary)}`);
+    yield `   ${safe(f.summary)}`;
     if (f.app?.request || f.app?.response) {
       const parts = [];
       if (f.app.request) parts.push(`request: ${safe(f.app.request)}`);
       if (f.app.response) parts.push(`answer: ${safe(f.app.response)}`);
-      lines.push(`   app: ${parts.join('  |  ')}`);
+      yield `   app: ${parts.join('  |  ')}`;
     }
-    lines.push('   evidence:');
+    yield '   evidence:';
     for (const e of f.evidence) {
       const fr =
         e.frames.length > 0
@@ -183,7 +183,7 @@ export function explainText(
               .map((p) => (captures.length > 1 ? `${p.capture}:${p.frame}` : p.frame))
               .join(',')}]`
           : '';
-      lines.push(`     - ${e.signal}: ${safe(e.detail)}${fr}`);
+      yield `     - ${e.signal}: ${safe(e.detail)}${fr}`;
     }
     const tb = f.traceback;
     if (tb !== undefined) {
@@ -205,24 +205,17 @@ export function explainText(
         bits.push(
           `${tb.retransmission.from} sent seq ${tb.retransmission.seq} ${tb.retransmission.sends}× (gaps ${tb.retransmission.intervals.map((s) => `${s}s`).join(', ')})`,
         );
-      lines.push(`   trace-back: ${bits.join('; ')}`);
+      yield `   trace-back: ${bits.join('; ')}`;
     }
     if (f.alternatives.length > 0) {
-      lines.push(
-        `   also considered: ${f.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(', ')}`,
-      );
+      yield `   also considered: ${f.alternatives.map((a) => `${a.cause} (${a.confidence.toFixed(2)})`).join(', ')}`;
     }
     if (f.related && f.related.length > 0)
-      lines.push(
-        `   groups findings #${f.related.slice(0, 20).join(', #')}${f.related.length > 20 ? ' …' : ''}`,
-      );
-    lines.push(`   ${paint('cyan', 'next step:')} ${safe(f.nextStep)}`);
+      yield `   groups findings #${f.related.slice(0, 20).join(', #')}${f.related.length > 20 ? ' …' : ''}`;
+    yield `   ${paint('cyan', 'next step:')} ${safe(f.nextStep)}`;
   }
   for (const [g, n] of hidden) {
-    lines.push('');
-    lines.push(
-      `… ${n} more findings like those grouped by pattern #${g} are not shown here (use --json, or --cause to list them)`,
-    );
+    yield '';
+    yield `… ${n} more findings like those grouped by pattern #${g} are not shown here (use --json, or --cause to list them)`;
   }
-  return lines;
 }

@@ -16,6 +16,7 @@
  * between retransmissions of one SYN — copies are paired in order, which assumes the delay is
  * shorter than that gap) and the estimate is the middle of that honest interval.
  */
+import { maxOf, minOf } from '../extremes.ts';
 export interface ClockSample {
   /** Time at the reference side of the pair (µs). */
   t: number;
@@ -74,8 +75,8 @@ export function estimatePair(
     const detrended = samples.map((s) => s.d - rate * (s.t - epoch));
     const toServer = cs.length > 0;
     // Client→server packets: θ ≤ d if the reference is nearer the client (θ ≥ d if not).
-    const lo = Math.min(...detrended);
-    const hi = Math.max(...detrended);
+    const lo = minOf(detrended);
+    const hi = maxOf(detrended);
     let center: number;
     let half: number;
     if (hint === null) {
