@@ -1,12 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { sanitizeForTerminal } from '../report/terminal-safe.ts';
-import { connectionsCommand } from './connections-command.ts';
-import { explainCommand } from './explain-command.ts';
-import { exportCommand } from './export-command.ts';
 import { CONNECTIONS_HELP, EXPLAIN_HELP, EXPORT_HELP, PACKETS_HELP, PROGRAM_HELP } from './help-text.ts';
 import { UsageError } from './packet-filter.ts';
-import { packetsCommand } from './packets-command.ts';
 
 /**
  * Exit codes (documented in the README): 0 nothing needing attention, 1 error (bad usage,
@@ -32,6 +28,10 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/**
+ * The command line. Each command's module is imported when that command runs, so `packets` does
+ * not load the explain layer: start-up is a visible part of a short run.
+ */
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -65,7 +65,10 @@ export function buildProgram(): Command {
     .addHelpText('after', EXPLAIN_HELP.after)
     .action(async (paths: string[], opts) => {
       const color = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.exitCode = await explainCommand(paths, { ...opts, color });
+      process.exitCode = await (await import('./explain-command.ts')).explainCommand(paths, {
+        ...opts,
+        color,
+      });
     });
 
   program
@@ -92,7 +95,7 @@ export function buildProgram(): Command {
         throw new UsageError('export: give --finding N, --frame [C:]N or --connection SPEC');
       if (opts.format !== undefined && opts.format !== 'pcap' && opts.format !== 'pcapng')
         throw new UsageError('--format: pcap or pcapng');
-      process.exitCode = await exportCommand(paths, opts);
+      process.exitCode = await (await import('./export-command.ts')).exportCommand(paths, opts);
     });
 
   program
@@ -107,7 +110,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'only packets from or to this port (repeatable)', portList)
     .addHelpText('after', PACKETS_HELP.after)
     .action(async (paths: string[], opts) => {
-      process.exitCode = await packetsCommand(paths, opts);
+      process.exitCode = await (await import('./packets-command.ts')).packetsCommand(paths, opts);
     });
 
   program
@@ -126,7 +129,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'only connections on this port (repeatable)', portList)
     .addHelpText('after', CONNECTIONS_HELP.after)
     .action(async (paths: string[], opts) => {
-      process.exitCode = await connectionsCommand(paths, opts);
+      process.exitCode = await (await import('./connections-command.ts')).connectionsCommand(paths, opts);
     });
 
   return program;

@@ -202,17 +202,17 @@ export function explainResetGroup(
 }
 
 /**
- * The last request and its answer — the server's last message only when it came after the
- * request (an SMTP 354 before an unanswered end-of-DATA answers the DATA command, not it).
+ * The last request and its answer — the server's first message after the request (an SMTP 354
+ * before an unanswered end-of-DATA answers the DATA command, not it; an FTP 550 answers RETR, the
+ * "221 Goodbye" after the client's FIN does not). With no request seen, the server's last message.
  */
 function lastExchange(ctx: ResetContext): NonNullable<Finding['app']> {
   const app: NonNullable<Finding['app']> = {};
   const req = ctx.lastClientMessage;
-  const res = ctx.lastServerMessage;
-  const answers = res !== null && (req === null || res.frame > req.frame);
+  const summary = req === null ? ctx.serverSummary : ctx.answerSummary;
   if (ctx.clientSummary !== null) app.request = ctx.clientSummary.text;
-  if (answers && ctx.serverSummary !== null) app.response = ctx.serverSummary.text;
-  if (ctx.clientSummary?.error || (answers && ctx.serverSummary?.error)) app.error = true;
+  if (summary !== null) app.response = summary.text;
+  if (ctx.clientSummary?.error || summary?.error) app.error = true;
   return app;
 }
 

@@ -26,6 +26,9 @@ export function isGoodbye(summary: AppSummary | null, message: MessageStart | nu
       ((message.bytes[3] << 8) | message.bytes[4]) === 19
     );
   }
+  // FTP and SMTP 221: "service closing control connection / transmission channel" (RFC 959,
+  // RFC 5321 §4.2.3), what a server says as it closes.
+  if ((summary.protocol === 'ftp' || summary.protocol === 'smtp') && summary.status === 221) return true;
   return summary.operation !== undefined && GOODBYE_OPERATIONS.has(summary.operation);
 }
 

@@ -52,6 +52,9 @@ export interface ResetContext {
   lastServerMessage: MessageStart | null;
   clientSummary: AppSummary | null;
   serverSummary: AppSummary | null;
+  /** The server's first message after the client's last one (its answer), before the reset. */
+  answer: MessageStart | null;
+  answerSummary: AppSummary | null;
 }
 
 export function senderBefore(ctx: ResetContext): LoggedPacket[] {
@@ -88,6 +91,8 @@ export function buildResetContext(
   const probes = keepAliveFrames(withoutCopies(before));
   const lastClientMessage = lastMessageBefore(messages, true, r.tsMicros, r.frame, sentBefore, probes);
   const lastServerMessage = lastMessageBefore(messages, false, r.tsMicros, r.frame, sentBefore, probes);
+  const answer = answerTo(messages, lastClientMessage, lastServerMessage);
+  const serverSummary = summarizeMessage(c, lastServerMessage);
   const ctx: ResetContext = {
     c,
     group,
@@ -111,9 +116,27 @@ export function buildResetContext(
     lastClientMessage,
     lastServerMessage,
     clientSummary: summarizeMessage(c, lastClientMessage),
-    serverSummary: summarizeMessage(c, lastServerMessage),
+    serverSummary,
+    answer,
+    answerSummary: answer === lastServerMessage ? serverSummary : summarizeMessage(c, answer),
   };
   return ctx;
+}
+
+/**
+ * The server's answer to the client's last message: its first message after it. Usually that is
+ * also its last message; not when it spoke again after answering (an FTP server's 550, then a
+ * "221 Goodbye" once the client closed).
+ */
+function answerTo(
+  messages: MessageStart[],
+  request: MessageStart | null,
+  lastServer: MessageStart | null,
+): MessageStart | null {
+  if (request === null || lastServer === null || lastServer.frame < request.frame) return null;
+  for (const m of messages)
+    if (!m.fromClient && m.frame > request.frame && m.frame <= lastServer.frame) return m;
+  return null;
 }
 
 function lastMessageBefore(

@@ -29,10 +29,7 @@ export function tracebackOf(ctx: ResetContext, facts: ResetFacts): Traceback {
       (p) =>
         !p.fromClient && (p.flags & TcpFlag.ACK) !== 0 && p.tsMicros >= req.tsMicros && seqGeq(p.ack, end),
     );
-    const resp =
-      ctx.lastServerMessage !== null && ctx.lastServerMessage.frame > req.frame
-        ? ctx.lastServerMessage
-        : null;
+    const resp = ctx.answer;
     lastRequest = {
       capture: c.capture,
       frame: req.frame,

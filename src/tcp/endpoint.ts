@@ -130,6 +130,8 @@ export class Endpoint {
   windowScale = -1;
   sackPermitted = false;
   timestampsOnSyn = false;
+  /** The snaplen cut this host's SYN options: an absent window scale is unknown, not "none". */
+  synOptionsCut = false;
 
   // ---- sequence state (raw 32-bit numbers) ----
   /** Whether nextSeq holds a value (first packet from this side seen). */

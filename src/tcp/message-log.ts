@@ -128,6 +128,15 @@ export class MessageLog {
     }
   }
 
+  /**
+   * One side closed (its first FIN). What the other side sends next answers the close (an FTP
+   * server's "221 Goodbye" after the client's FIN) — a new message, not more of the one it was
+   * sending.
+   */
+  closedBy(fromClient: boolean): void {
+    if (this.current === (fromClient ? 0 : 1)) this.current = -1;
+  }
+
   lastOf(fromClient: boolean): MessageStart | null {
     for (let i = this.messages.length - 1; i >= 0; i--) {
       if (this.messages[i].fromClient === fromClient) return this.messages[i];

@@ -30,7 +30,9 @@ export function recordReset(
   const sender = c.endpoint(fromClient);
   const receiver = c.endpoint(!fromClient);
   const scaleAgreed = c.client.windowScale >= 0 && c.server.windowScale >= 0;
-  const handshakeSeen = c.client.isn >= 0 && c.server.isn >= 0;
+  // Both SYNs seen with all their options: no window scale offered means none (RFC 7323 2.2).
+  const handshakeSeen =
+    c.client.isn >= 0 && c.server.isn >= 0 && !c.client.synOptionsCut && !c.server.synOptionsCut;
   let options = '';
   for (let i = 0; i < view.optionCount; i++) options += (i > 0 ? ',' : '') + view.optionKinds[i];
   const r = new ResetSnapshot(

@@ -113,6 +113,7 @@ export function analyseSegment(
       ep.finFrame = frame;
       ep.finTs = ts;
       ep.finSeq = (seq + len) >>> 0;
+      c.messages?.closedBy(fromClient);
     }
     if (c.state !== 'reset') c.state = peer.finCount > 0 ? 'closed' : 'half-closed';
   } else if (c.state === 'half-closed' && peer.finCount > 0 && ep.finCount > 0) {
@@ -158,6 +159,7 @@ function handshake(
     ep.firstSynTs = ts;
     ep.mss = view.mss;
     ep.windowScale = view.windowScale;
+    ep.synOptionsCut = view.optionsTruncated;
     ep.sackPermitted = view.sackPermitted;
     ep.timestampsOnSyn = view.hasTimestamp;
   }

@@ -18,12 +18,17 @@ test('an SMTP 354 that answered DATA is not the answer to the unanswered end-of-
   assert.equal(f?.app?.response, undefined);
 });
 
-test('FTP: a reset answering a later segment of a merged reply says the start is all that was read', {
+test("FTP: the server's reply after the client's FIN is a message of its own (the 221), the 550 answers RETR", {
   skip,
 }, async () => {
-  // Server 550 at 44, client FIN 45, server 221 at 47 (same message: no client data between), RST 48.
+  // Client RETR at 43, server 550 at 44, client FIN 45, server "221 …" at 47, client RST 48.
   const f = holding(await explainCorpus('zeek/ftp/ipv6-multiline-reply.pcap'), 48);
-  const e = f.evidence.find((x) => x.signal === 'app-context');
-  assert.ok(e !== undefined);
-  assert.match(e.detail, /frame 47/);
+  assert.equal(f.cause, 'data-after-close');
+  assert.equal(f.severity, 'benign');
+  assert.match(f.app?.request ?? '', /^FTP RETR/);
+  assert.match(f.app?.response ?? '', /^FTP 550/);
+  assert.equal(f.traceback?.response?.frame, 44);
+  const words = f.evidence.find((x) => x.signal === 'last-words');
+  assert.ok(words !== undefined, 'the 221 is the server goodbye');
+  assert.match(f.summary, /FTP 221/);
 });

@@ -12,7 +12,8 @@ export const C = '10.0.0.1';
 export const S = '10.0.0.2';
 export const SECOND = 1_000_000;
 
-export type Spec = Partial<TcpFrameSpec> & { fromServer?: boolean };
+/** `snap`: bytes of the frame the capture kept (a snaplen), the rest cut. */
+export type Spec = Partial<TcpFrameSpec> & { fromServer?: boolean; snap?: number };
 
 /**
  * Feeds synthetic frames to a tracker one at a time with explicit capture times (µs) and collects
@@ -48,7 +49,7 @@ export class Driver {
   /** One packet at capture time `t` (which may be earlier than the previous packet's). */
   at(t: number, spec: Spec): Connection {
     this.t = t;
-    const { fromServer, ...rest } = spec;
+    const { fromServer, snap, ...rest } = spec;
     const built = tcpFrame({
       src: fromServer ? S : C,
       dst: fromServer ? C : S,
@@ -57,7 +58,8 @@ export class Driver {
       window: 1000,
       ...rest,
     });
-    const data = Buffer.from(built.bytes);
+    const whole = Buffer.from(built.bytes);
+    const data = snap === undefined ? whole : whole.subarray(0, snap);
     const record: CaptureRecord = {
       capture: 0,
       frame: ++this.frame,
@@ -66,12 +68,12 @@ export class Driver {
       linkType: built.linkType,
       interfaceId: 0,
       capturedLength: data.length,
-      originalLength: data.length,
+      originalLength: whole.length,
       data,
       offset: 0,
       fileOffset: 0,
     };
-    decodeFrame(this.view, data, 0, data.length, built.linkType);
+    decodeFrame(this.view, data, 0, data.length, built.linkType, whole.length);
     assert.equal(this.view.status, 'tcp');
     return this.tracker.packet(record, this.view);
   }

@@ -221,3 +221,42 @@ test('inferred roles say what decided: the ports (well-known, registered service
   assert.equal(same.server.port, 7000);
   assert.equal(same.server.w0, 0x0a000008, 'the destination 10.0.0.8');
 });
+
+test('window scale: none offered in complete SYNs means unscaled; SYN options cut by the snaplen leave it unknown', () => {
+  const run = (snap: number | undefined) => {
+    const d = new Driver();
+    // Ethernet 14 + IPv4 20 + TCP 20 = 54: the options (MSS 4 bytes, then window scale) start there.
+    d.send({ flags: 'S', seq: 100, options: { mss: 1460, wscale: 7 }, snap });
+    d.send({ fromServer: true, flags: 'SA', seq: 500, ack: 101, options: { mss: 1460 } });
+    d.send({ flags: 'A', seq: 101, ack: 501 });
+    return d.send({ fromServer: true, flags: 'R', seq: 501 });
+  };
+  // The server offered no scale, so the connection is unscaled (RFC 7323 2.2): known, 0.
+  assert.equal(run(undefined).resets?.[0].receiverWindowScale, 0);
+  // The client's SYN kept only its MSS: whether it offered a scale is unknown.
+  const cut = run(58);
+  assert.equal(cut.client.synOptionsCut, true);
+  assert.equal(cut.resets?.[0].receiverWindowScale, -1);
+});
+
+test("messages: a side's data after the other side's FIN starts a new message (an FTP 221 after the client closed)", () => {
+  const d = new Driver();
+  const c = d.handshake(100, 500);
+  d.send({ flags: 'PA', seq: 101, ack: 501, payload: 'RETR x\r\n' });
+  d.send({ fromServer: true, flags: 'PA', seq: 501, ack: 109, payload: '550 x: No such file\r\n' });
+  d.send({ flags: 'FA', seq: 109, ack: 522 });
+  d.send({ fromServer: true, flags: 'A', seq: 522, ack: 110 });
+  d.send({ fromServer: true, flags: 'PA', seq: 522, ack: 110, payload: '221 Goodbye.\r\n' });
+  const server = (c.messages?.messages ?? []).filter((m) => !m.fromClient);
+  assert.deepEqual(
+    server.map((m) => Buffer.from(m.bytes).toString('latin1').slice(0, 3)),
+    ['550', '221'],
+  );
+  // Without a FIN between them, two server segments are one message.
+  const e = new Driver();
+  const c2 = e.handshake(100, 500);
+  e.send({ flags: 'PA', seq: 101, ack: 501, payload: 'RETR x\r\n' });
+  e.send({ fromServer: true, flags: 'PA', seq: 501, ack: 109, payload: '150 Opening\r\n' });
+  e.send({ fromServer: true, flags: 'PA', seq: 514, ack: 109, payload: '226 Done\r\n' });
+  assert.equal((c2.messages?.messages ?? []).filter((m) => !m.fromClient).length, 1);
+});

@@ -64,8 +64,16 @@ export const dataAfterCloseRule: CauseRule = (ctx, origin, facts) => {
   // The resetter's own goodbye (a QUIT, a close_notify) then FIN: whatever the peer still said
   // (a 221, its own close_notify, data in flight) met a socket that was done — an ordinary end.
   const ownGoodbye = ownIsRequest && isGoodbye(ownSummary, ownMessage);
+  // The peer's late message must be its first after that request: one it sent after answering
+  // (a goodbye to the FIN) answers the close, not the request.
+  const firstAfterOwn =
+    ownMessage === null
+      ? null
+      : (ctx.c.messages?.messages.find(
+          (m) => m.fromClient !== ctx.fromClient && m.frame > ownMessage.frame,
+        ) ?? null);
   const answering =
-    ownIsRequest && !ownGoodbye && peerMessage !== null && peerMessage.frame > ownMessage.frame
+    ownIsRequest && !ownGoodbye && peerMessage !== null && peerMessage === firstAfterOwn
       ? (ownSummary?.text ?? `${ownMessage.totalLength} bytes`)
       : null;
   const crossing = informed.length === 0;
