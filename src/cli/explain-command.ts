@@ -11,7 +11,7 @@ import { readPackets } from '../pipeline/read-packets.ts';
 import type { CaptureInfo } from '../report/explain-json.ts';
 import { captureInfo, writeExplainDocument } from '../report/explain-json.ts';
 import { explainTextLines } from '../report/explain-text.ts';
-import { renderHtmlReport } from '../report/html/index.ts';
+import { HTML_MAX_FINDINGS, renderHtmlReport } from '../report/html/index.ts';
 import { CaptureTrackers } from './capture-trackers.ts';
 import type { FindingFilterOptions } from './finding-filter.ts';
 import { findingFilter } from './finding-filter.ts';
@@ -201,14 +201,20 @@ export async function explainCommand(positional: string[], options: ExplainOptio
     const heads = findings.heads.filter(keep);
     const selected: FindingSource = { heads, finding: (h) => findings.finding(h) };
     if (options.html !== undefined) {
-      try {
-        writeFileSync(
-          options.html,
-          renderHtmlReport(
-            captures,
-            heads.map((h) => findings.finding(h)),
-          ),
+      // The most severe findings, as many as a page stays responsive with: the rest is said.
+      const shown = heads.slice(0, HTML_MAX_FINDINGS);
+      const omitted = heads.length - shown.length;
+      if (omitted > 0)
+        process.stderr.write(
+          `rstscope: the HTML report holds the first ${HTML_MAX_FINDINGS} findings (most severe first); ${omitted} more are left out: --json has them all, or narrow with --cause, --host, --port, --since\n`,
         );
+      const html = renderHtmlReport(
+        captures,
+        shown.map((h) => findings.finding(h)),
+        { omitted },
+      );
+      try {
+        writeFileSync(options.html, html);
       } catch (err) {
         throw new UsageError(`--html: cannot write ${options.html}: ${(err as Error).message}`);
       }

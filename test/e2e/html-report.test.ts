@@ -319,6 +319,17 @@ describe('HTML report in headless Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('says how many findings a capped report left out', async () => {
+    const file = path.join(dir, 'capped.html');
+    fs.writeFileSync(file, renderHtmlReport(busy.captures, busy.findings.slice(0, 10), { omitted: 1234 }));
+    const { page, errors } = await open(file);
+    const totals = (await page.textContent('#totals')) ?? '';
+    assert.match(totals, /^10 findings/);
+    assert.match(totals, /holds the first 10 findings, most severe first; 1,234 less severe ones are left out/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('draws a middle line for a reset forged on the path, from two vantage points', async () => {
     const { captures, findings } = await runExplain(INJECTED);
     const forged = findings.find((f) => f.origin === 'middlebox');

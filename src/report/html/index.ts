@@ -1,4 +1,4 @@
 /** The self-contained HTML report (`rstscope explain --html`). */
 
 export { reportData } from './model.ts';
-export { type HtmlReportOptions, renderHtmlReport } from './render.ts';
+export { HTML_MAX_FINDINGS, type HtmlReportOptions, renderHtmlReport } from './render.ts';

@@ -112,6 +112,8 @@ export interface ReportData {
   captures: CaptureInfo[];
   strings: string[];
   findings: CompactFinding[];
+  /** Findings of the run left out of this report (it holds the first ones, in report order). */
+  omitted?: number;
 }
 
 /** capture * 2^32 + frame: exact in a float64 for any capture index below 2^21. */
@@ -275,10 +277,23 @@ function compactFinding(table: TextTable, f: Finding): CompactFinding {
 }
 
 /** The embedded data of a report. */
-export function reportData(captures: CaptureInfo[], findings: Finding[], generated = new Date()): ReportData {
+export function reportData(
+  captures: CaptureInfo[],
+  findings: Finding[],
+  generated = new Date(),
+  omitted = 0,
+): ReportData {
   const table = new TextTable();
   for (const f of findings) countTexts(table, f);
   for (const f of findings) countTemplates(table, f);
   const compact = findings.map((f) => compactFinding(table, f));
-  return { v: 1, generated: generated.toISOString(), captures, strings: table.strings, findings: compact };
+  const data: ReportData = {
+    v: 1,
+    generated: generated.toISOString(),
+    captures,
+    strings: table.strings,
+    findings: compact,
+  };
+  if (omitted > 0) data.omitted = omitted;
+  return data;
 }

@@ -234,7 +234,8 @@ function start(DATA) {
     var kinds = countBy(function (f) { return f.kind; });
     var kindText = kinds.map(function (k) { return k[1].toLocaleString('en-US') + ' ' + k[0] + (k[1] === 1 ? '' : 's'); }).join(', ');
     var attention = ALL.filter(function (f) { return f.sev === 'problem' || f.sev === 'security'; }).length;
-    $('totals').textContent = ALL.length.toLocaleString('en-US') + ' findings (' + (kindText || 'none') + '); ' + attention.toLocaleString('en-US') + ' need attention (problem or security).';
+    $('totals').textContent = ALL.length.toLocaleString('en-US') + ' findings (' + (kindText || 'none') + '); ' + attention.toLocaleString('en-US') + ' need attention (problem or security).' +
+      (DATA.omitted ? ' This report holds the first ' + ALL.length.toLocaleString('en-US') + ' findings, most severe first; ' + DATA.omitted.toLocaleString('en-US') + ' less severe ones are left out (rstscope explain --json has them all, or narrow with --cause, --host, --port, --since).' : '');
     var sevRows = SEVERITIES.map(function (s) {
       return [s, ALL.filter(function (f) { return f.sev === s; }).length];
     }).filter(function (r) { return r[1] > 0; });

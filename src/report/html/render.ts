@@ -52,7 +52,15 @@ export function pageStyle(): string {
 export interface HtmlReportOptions {
   /** Report time shown in the page (default now); fixed in tests for reproducible output. */
   generated?: Date;
+  /** Findings of the run not given to the report (it says so, with how to get them). */
+  omitted?: number;
 }
+
+/**
+ * The most findings one report holds: a page stays responsive with 50,000 (README: HTML report),
+ * and the findings are in report order, so what is left out is the least severe.
+ */
+export const HTML_MAX_FINDINGS = 50_000;
 
 /** The data block's text: gzip (level 6) of the JSON, in base64. */
 export function encodeData(json: string): string {
@@ -64,7 +72,7 @@ export function renderHtmlReport(
   findings: Finding[],
   options: HtmlReportOptions = {},
 ): string {
-  const data = encodeData(JSON.stringify(reportData(captures, findings, options.generated)));
+  const data = encodeData(JSON.stringify(reportData(captures, findings, options.generated, options.omitted)));
   const chart = uplot().script;
   const script = pageScript();
   const style = pageStyle();
