@@ -1,4 +1,5 @@
 import { endedBefore } from '../connection-end.ts';
+import { ignoredOutOfWindow } from '../reset-window.ts';
 import type { CauseRule } from './rule.ts';
 import { frames } from './rule.ts';
 
@@ -23,9 +24,16 @@ export const middleboxInjectedRule: CauseRule = (ctx, origin, facts) => {
   // Both sides had already sent FIN: a reset then cuts nothing live (rst-after-fin names the
   // device), so an injection is the weaker reading unless the forgery is plain.
   const closing = facts.senderFin !== null && facts.receiverFin !== null && !strong;
+  // A forgery that missed the receiver's window did nothing (the receiver dropped it, RFC 5961
+  // §3.2) and the connection lived on: a failed blind attempt, which out-of-window names. Data
+  // from the "sender" after it is then no sign of a successful injection, only of the miss.
+  const missed = ignoredOutOfWindow(ctx);
   return {
     cause: 'middlebox-injected',
-    confidence: Math.min(0.95, 0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0) - (closing ? 0.2 : 0)),
+    confidence: Math.min(
+      0.95,
+      0.35 + 0.6 * origin.confidence - (idle ? 0.15 : 0) - (closing ? 0.2 : 0) - (missed ? 0.3 : 0),
+    ),
     severity: 'security',
     evidence: reasons.map((v) => ({
       signal: v.signal,

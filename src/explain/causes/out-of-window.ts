@@ -1,5 +1,4 @@
-import { TcpFlag } from '../../decode/packet-view.ts';
-import { seqDiff } from '../../tcp/seq.ts';
+import { resetWindow } from '../reset-window.ts';
 import type { CauseRule } from './rule.ts';
 import { frames, role } from './rule.ts';
 
@@ -11,15 +10,10 @@ import { frames, role } from './rule.ts';
  */
 export const outOfWindowRule: CauseRule = (ctx, origin) => {
   const r = ctx.r;
-  if (r.receiverAckedSeq < 0) return null;
-  const d = seqDiff(r.seq, r.receiverAckedSeq);
-  if (d === 0) return null;
-  const win = r.receiverWindow >= 0 ? r.receiverWindow * 2 ** Math.max(0, r.receiverWindowScale) : 65535;
-  const inWindow = d > 0 && d < win;
-  const continued = ctx.after.some(
-    (p) => (p.flags & TcpFlag.RST) === 0 && (p.len > 0 || p.fromClient !== ctx.fromClient),
-  );
-  if (!continued) return null;
+  const w = resetWindow(ctx);
+  if (w === null || !w.continued) return null;
+  const d = w.offset;
+  const inWindow = w.inWindow;
   const peer = role(!ctx.fromClient);
   const forged = origin.origin === 'middlebox';
   return {

@@ -1,7 +1,11 @@
+import { TcpFlag } from '../../decode/packet-view.ts';
 import { endedBefore } from '../connection-end.ts';
 import { outstandingAt } from '../outstanding.ts';
 import type { CauseRule } from './rule.ts';
-import { frames, role } from './rule.ts';
+import { frames, role, seconds } from './rule.ts';
+
+/** A peer FIN this long after the resetter's own is "late": the peer held its side open (µs). */
+const LATE_FIN = 1_000_000;
 
 /**
  * A reset during or after a graceful close: one side finishes the close abortively (common for
@@ -46,9 +50,22 @@ export const rstAfterFinRule: CauseRule = (ctx, origin, facts) => {
       : ctx.fromClient && facts.lastSenderData !== null;
   // A device's reset once both sides had closed destroys nothing: say who sent it, no alarm.
   const byDevice = origin.origin === 'middlebox' && both;
+  // The resetter closed first and the reset answers the peer's FIN: the resetter had stopped
+  // waiting for it. A bare RST with seq = the FIN's ack is its stack's "no such connection" reply
+  // (RFC 9293 §3.10.7.1): an orphaned FIN_WAIT2 had expired (Linux tcp_fin_timeout, 60 s by
+  // default) while the peer held its side open (CLOSE_WAIT).
+  const answersPeerFin =
+    both &&
+    facts.senderFin!.frame < facts.receiverFin!.frame &&
+    ctx.trigger !== null &&
+    ctx.trigger.frame === facts.receiverFin!.frame;
+  const stateless = answersPeerFin && (ctx.r.flags & TcpFlag.ACK) === 0 && ctx.r.seq === ctx.trigger!.ack;
+  const finGap = answersPeerFin ? facts.receiverFin!.tsMicros - facts.senderFin!.tsMicros : 0;
   let summary: string;
   if (byDevice)
     summary = `A device between the hosts, not the ${sender} whose address it carries, reset the connection as it closed (both sides had sent FIN${pending.length > 0 ? `; ${pending.join('; ')}` : ''}): a load balancer, proxy or firewall finishing off its side. Harmless.`;
+  else if (answersPeerFin)
+    summary = `The ${sender} closed first (FIN, frame ${facts.senderFin!.frame}); the ${peer}'s FIN came ${seconds(finGap)} later (frame ${facts.receiverFin!.frame}) and the ${sender} answered it with a reset${stateless ? " without ACK, seq = the FIN's ack: its stack no longer had the connection (it had stopped waiting for that FIN)" : ''}. Harmless: both sides were done${finGap > LATE_FIN ? `; the ${peer} had held its side open (CLOSE_WAIT) for ${seconds(finGap)}` : ''}.`;
   else if (peerDone && answered)
     summary = `The ${peer} answered${peerSummary !== null ? ` (${peerSummary.text})` : ''} and closed (FIN, frame ${facts.receiverFin!.frame}); the ${sender} then ended the connection with a reset instead of a FIN. Harmless: the exchange was complete.`;
   else if (peerDone)
@@ -73,7 +90,9 @@ export const rstAfterFinRule: CauseRule = (ctx, origin, facts) => {
     summary,
     nextStep: byDevice
       ? `Nothing to do for this connection; the reset shows a device between ${ctx.clientLabel} and ${ctx.serverLabel} that ends connections itself (the origin evidence says how it differs from the ${sender}).`
-      : 'Nothing to do unless the application reports errors at close time.',
+      : answersPeerFin && finGap > LATE_FIN
+        ? `Nothing to do for this connection; if it is common, look at why the ${peer} application on ${peer === 'server' ? ctx.serverLabel : ctx.clientLabel} closes its sockets only ${seconds(finGap)} after the ${sender} is done (sockets piling up in CLOSE_WAIT).`
+        : 'Nothing to do unless the application reports errors at close time.',
     ...(byDevice ? { deviceAware: true } : {}),
   };
 };

@@ -106,7 +106,7 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
           ]
         : []),
     ],
-    summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${peer}'s segment with a reset: its state was lost (restart, crash, failover or an address taken over).`,
-    nextStep: `Check whether ${ctx.senderAddress} (or the load balancer/NAT in front of it) restarted or failed over at ${new Date(Math.floor(r.tsMicros / 1000)).toISOString()}; if connections idle that long are expected, enable keep-alives shorter than the idle period.`,
+    summary: `The ${sender} ${ctx.senderAddress} no longer knew this connection${idle > 1_000_000 ? ` after ${seconds(idle)} of idle time` : ''} and answered the ${peer}'s segment with a reset: its state was lost (restart, crash, failover, an address taken over, or a reset only it received).`,
+    nextStep: `Check whether ${ctx.senderAddress} (or the load balancer/NAT in front of it) restarted or failed over at ${new Date(Math.floor(r.tsMicros / 1000)).toISOString()}${idle > 1_000_000 ? '; if connections idle that long are expected, enable keep-alives shorter than the idle period' : `, and whether a reset reached it that the ${peer} never sent (a capture at the ${sender} shows it)`}.`,
   };
 };
