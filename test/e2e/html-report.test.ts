@@ -325,7 +325,10 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const { page, errors } = await open(file);
     const totals = (await page.textContent('#totals')) ?? '';
     assert.match(totals, /^10 findings/);
-    assert.match(totals, /holds the first 10 findings, most severe first; 1,234 less severe ones are left out/);
+    assert.match(
+      totals,
+      /holds the first 10 findings, most severe first; 1,234 less severe ones are left out/,
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
