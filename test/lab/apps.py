@@ -684,6 +684,20 @@ class Sniffer:
                    ack, flags, length)
 
 
+def follow(sniffer, server_ip, server_port):
+    """Every segment the sniffer holds of the one connection to server_ip:server_port:
+    (next sequence number from each end, server endpoint, client endpoint)."""
+    nxt = {}  # (src, sport) -> next sequence number from that end
+    peer = {}
+    for src, sport, dst, dport, seq, ack, flags, length in sniffer.segments():
+        if server_port not in (str(sport), str(dport)):
+            continue
+        nxt[(src, sport)] = (seq + length + (flags & 0x01) + ((flags & 0x02) >> 1)) & 0xFFFFFFFF
+        peer[(src, sport)] = (dst, dport)
+    server = (server_ip, int(server_port))
+    return nxt, server, peer[server]
+
+
 def injector(ifname, server_ip, server_port):
     """On the router: follows one connection to server_ip:server_port on `ifname`
     and, when told on stdin, forges a RST/ACK toward each end with exactly the
@@ -691,21 +705,173 @@ def injector(ifname, server_ip, server_port):
     the other end's address: what an on-path censor or IPS does."""
     sniffer = Sniffer(ifname)
     print("READY", flush=True)
-    nxt = {}  # (src, sport) -> next sequence number from that end
-    peer = {}
     sys.stdin.readline()
-    for src, sport, dst, dport, seq, ack, flags, length in sniffer.segments():
-        if server_port not in (str(sport), str(dport)):
-            continue
-        nxt[(src, sport)] = (seq + length + (flags & 0x01) + ((flags & 0x02) >> 1)) & 0xFFFFFFFF
-        peer[(src, sport)] = (dst, dport)
-    server = (server_ip, int(server_port))
-    client = peer[server]
+    nxt, server, client = follow(sniffer, server_ip, server_port)
     for (src, sport), (dst, dport) in ((client, server), (server, client)):
         packet = tcp_packet(src, sport, dst, dport, nxt[(src, sport)], nxt[(dst, dport)], 0x14)
         send_raw(packet, dst)
         emit(event="injected", src=f"{src}:{sport}", dst=f"{dst}:{dport}", seq=nxt[(src, sport)])
     time.sleep(60)
+
+
+def blind_injector(ifname, server_ip, server_port, target, offset):
+    """On the router: follows one connection like `injector`, and when told forges
+    ONE reset toward `target` (client|server) carrying the other end's address,
+    with the sequence number that end expects next plus `offset`.  A large offset
+    is what a blind attacker who guessed wrong sends: outside the receive window,
+    so the receiver must drop it (RFC 9293 3.10.7.4; Linux tcp_validate_incoming
+    discards an out-of-window RST without even a challenge ACK, RFC 5961 3.2)."""
+    sniffer = Sniffer(ifname)
+    print("READY", flush=True)
+    sys.stdin.readline()
+    nxt, server, client = follow(sniffer, server_ip, server_port)
+    src, dst = (server, client) if target == "client" else (client, server)
+    expected = nxt[src]
+    seq = (expected + int(offset)) & 0xFFFFFFFF
+    # RST without ACK, as blind reset tools send it (no valid ack to guess).
+    send_raw(tcp_packet(src[0], src[1], dst[0], dst[1], seq, 0, 0x04), dst[0])
+    emit(event="injected", src=f"{src[0]}:{src[1]}", dst=f"{dst[0]}:{dst[1]}", seq=seq,
+         expected=expected)
+    time.sleep(60)
+
+
+def syn_scan(ifname, host, sport, *ports):
+    """A SYN ("half-open") scan from a raw socket, as nmap -sS does: one SYN per port
+    from a source port no socket of this host owns.  An open port answers SYN-ACK,
+    and since this host's kernel has no socket for it, the kernel itself resets it
+    (RFC 9293 3.10.7.1, tcp_v4_send_reset with reason NO_SOCKET); a closed port
+    answers RST/ACK.  Reports what each port answered."""
+    sniffer = Sniffer(ifname)
+    me = None
+    for port in ports:
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.connect((host, int(port)))  # only to learn the source address
+        me = probe.getsockname()[0]
+        probe.close()
+        isn = int.from_bytes(os.urandom(4), "big")
+        mss = struct.pack("!BBH", 2, 4, 1460)
+        send_raw(tcp_packet(me, int(sport), host, int(port), isn, 0, 0x02, options=mss), host)
+        time.sleep(0.3)
+        answer = "none"
+        for src, s_port, dst, d_port, seq, ack, flags, length in sniffer.segments():
+            if src == host and s_port == int(port) and d_port == int(sport):
+                answer = {0x12: "syn-ack", 0x14: "rst-ack"}.get(flags & 0x16, answer)
+        emit(event="probe", local=f"{me}:{sport}", port=int(port), isn=isn, answer=answer)
+
+
+def error_server(port):
+    """Answers every request with HTTP 500 and then drops the connection with an
+    abortive close (linger 0): an application server whose handler failed and
+    which resets instead of finishing the connection.  The pause lets the error
+    be delivered and ACKed first, so the reset destroys nothing in flight."""
+
+    def handle(conn):
+        read_request(conn)
+        body = b"internal server error\n"
+        conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+        time.sleep(0.2)
+        linger_zero(conn)
+
+    accept_forever(listen([int(port)]), handle)
+
+
+def lingering_server(port, hold):
+    """Keep-alive server that answers requests; once the client has closed (EOF) it
+    keeps its end open `hold` seconds longer (CLOSE_WAIT, like a server that is
+    slow to release its sockets) and only then closes with FIN."""
+
+    def handle(conn):
+        rest = b""
+        while True:
+            head, rest = read_request(conn, rest)
+            if head is None:
+                break
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        time.sleep(float(hold))
+
+    accept_forever(listen([int(port)]), handle)
+
+
+def closing_client(host, port, stay):
+    """One keep-alive request/response, then close() (FIN); the process stays
+    `stay` seconds so the recorder keeps capturing what happens to the closed end."""
+    sock = connect(host, int(port))
+    emit(event="connected", local=local(sock))
+    sock.sendall(REQUEST.format(path="a", conn="keep-alive").encode())
+    read_response(sock)
+    time.sleep(0.2)
+    sock.close()
+    emit(event="closed")
+    time.sleep(float(stay))
+
+
+def error_client(host, port):
+    """Sends one request, reads whatever comes back until EOF or an error."""
+    sock = connect(host, int(port))
+    emit(event="connected", local=local(sock))
+    sock.sendall(b"POST /api/orders HTTP/1.1\r\nHost: lab.rstscope.test\r\nContent-Type: "
+                 b"application/json\r\nContent-Length: 13\r\n\r\n{\"item\": 42}\n")
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                emit(event="eof", status=data.split(b"\r\n")[0].decode())
+                break
+            data += chunk
+    except OSError as err:
+        emit(event="error", error=type(err).__name__, status=data.split(b"\r\n")[0].decode())
+    sock.close()
+
+
+def two_requests_client(host, port):
+    """A keep-alive request/response, a pause for the fault, then a second request
+    with Connection: close read to EOF: the connection must survive the fault."""
+    sock = connect(host, int(port))
+    emit(event="connected", local=local(sock))
+    sock.sendall(REQUEST.format(path="one", conn="keep-alive").encode())
+    read_response(sock)
+    time.sleep(0.2)
+    await_fault()
+    time.sleep(0.3)
+    sock.sendall(REQUEST.format(path="two", conn="close").encode())
+    total = 0
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        total += len(chunk)
+    emit(event="done", bytes=total)
+    sock.close()
+
+
+def stream_server(port, chunks, interval):
+    """Answers a request with a stream: `chunks` pieces of 100 bytes, one every
+    `interval` seconds (a feed, a long download), then closes with FIN."""
+
+    def handle(conn):
+        read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (100 * int(chunks)))
+        for _ in range(int(chunks)):
+            conn.sendall(b"s" * 100)
+            time.sleep(float(interval))
+
+    accept_forever(listen([int(port)]), handle)
+
+
+def stream_client(host, port, before_fault):
+    """Requests a stream, reads `before_fault` bytes of body, lets the fault happen,
+    then reads on until EOF or an error."""
+    sock = connect(host, int(port))
+    emit(event="connected", local=local(sock))
+    sock.sendall(REQUEST.format(path="stream", conn="keep-alive").encode())
+    head, rest = read_request(sock)
+    while len(rest) < int(before_fault):
+        rest += sock.recv(65536)
+    await_fault()
+    read_until_error(sock, "stream")
+    sock.close()
 
 
 def tw_reuse_client(ifname, host, port, bind_port):
@@ -786,7 +952,9 @@ PROGRAMS = {f.__name__.replace("_", "-"): f for f in (
     victim_client, pipeline_client, late_sender, keepalive_client, stalled_sender,
     window_filler, reuse_client, silent_smb_server, smtp_server, crashable_server,
     never_accept_server, smb_client, smtp_client, smb_race_client, overflow_client, idle_client,
-    chatty_client, bulk_client, injector, tw_reuse_client, busy_client)}
+    chatty_client, bulk_client, injector, tw_reuse_client, busy_client, blind_injector, syn_scan,
+    error_server, lingering_server, closing_client, error_client, two_requests_client,
+    stream_server, stream_client)}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in PROGRAMS:

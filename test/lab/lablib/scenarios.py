@@ -3,6 +3,7 @@
 (`Expect`) and which connections fail without one (`failures`).  The recorder
 checks both against the captures and the kernel's tcp_send_reset events."""
 
+import json
 from dataclasses import dataclass, field
 
 from .groundtruth import Expect
@@ -459,3 +460,125 @@ def busy(run):
                 Expect("server", "app-abort", "server", "client", sport=8081, count=10)],
         notes="Connections overlap in time (8 workers). Client ports are ephemeral and may repeat "
               "across connections. Every reset is also identifiable by its server port.")
+
+
+# --------------------------------------------------------------------------- batch 3
+@scenario("syn-scan", 3,
+          "SYN ('half-open') scan from a raw socket on the client: the open port 80 answers SYN-ACK "
+          "and the client's kernel, which has no socket for it, resets it (NO_SOCKET); the closed "
+          "port 9 answers RST/ACK")
+def syn_scan(run):
+    run.server("serve", "80")
+    ev = run.client("syn-scan", "client0", SERVER_IP, "40002", "80", "9")
+    answers = {e["port"]: e["answer"] for e in ev if e.get("event") == "probe"}
+    if answers != {80: "syn-ack", 9: "rst-ack"}:
+        raise RuntimeError(f"syn-scan: unexpected answers {answers}")
+    return Outcome(
+        expect=[Expect("client", "handshake-abort", "client", "server", sport=40002, dport=80,
+                       flags="R"),
+                Expect("server", "refused", "server", "client", sport=9, dport=40002, flags="RA")],
+        notes="Both SYNs come from source port 40002 through a raw socket (MSS option only, like "
+              "nmap -sS), so no socket on the client owns them. The SYN-ACK from :80 is answered by "
+              "the client's kernel: RST without ACK, seq = the SYN-ACK's ack (RFC 9293 3.10.7.1). "
+              "The listener's request socket is dropped; the server never sees an established "
+              "connection.")
+
+
+@scenario("late-fin", 3,
+          "client closes a keep-alive connection (FIN), the server keeps its end in CLOSE_WAIT for "
+          "2.5 s; the client's FIN_WAIT2 has expired (tcp_fin_timeout=1) by the time the server's "
+          "FIN arrives, so the client stack resets it (NO_SOCKET): a reset after the FIN exchange")
+def late_fin(run):
+    # Orphaned FIN_WAIT2 lasts tcp_fin_timeout (tcp_fin_time(): at least 3.5 RTO ~ 1 s here),
+    # then the socket is gone and the late FIN finds no socket.
+    run.lab.sysctl("client", "net.ipv4.tcp_fin_timeout", 1)
+    run.server("lingering-server", "80", "2.5")
+    ev = run.client("closing-client", SERVER_IP, "80", "3.5")
+    cport = port_of(first(ev, "local"))
+    return Outcome(
+        expect=[Expect("client", "rst-after-fin", "client", "server", sport=cport, dport=80,
+                       flags="R")],
+        notes="Request/response complete, client FIN ACKed by the server, then 2.5 s of silence "
+              "while the server application holds the socket (CLOSE_WAIT). The client's orphaned "
+              "FIN_WAIT2 state expired after about 1 s, so the server's FIN meets no socket: RST "
+              "without ACK, seq = the FIN's ack. Nothing was outstanding either way; harmless, "
+              "but a sign of a server slow to close its sockets.")
+
+
+@scenario("app-error", 3,
+          "client POSTs a request; the server application answers HTTP/1.1 500 Internal Server "
+          "Error and 0.2 s later drops the connection with a linger-0 close")
+def app_error(run):
+    run.server("error-server", "80")
+    ev = run.client("error-client", SERVER_IP, "80")
+    cport = port_of(first(ev, "local"))
+    status = next((e.get("status") for e in ev if e.get("event") in ("error", "eof")), None)
+    if status != "HTTP/1.1 500 Internal Server Error":
+        raise RuntimeError(f"app-error: client read {status!r}")
+    return Outcome(
+        expect=[Expect("server", "app-error", "server", "client", sport=80, dport=cport)],
+        notes="The 500 response is delivered and ACKed before the reset (TCP healthy, nothing "
+              "outstanding); the client's recv() then fails with ECONNRESET. The error, not the "
+              "reset, is what to fix.")
+
+
+@scenario("out-of-window", 3,
+          "mid-connection, a raw-socket program on the router forges a RST toward the server in "
+          "the client's name with a sequence number 10^9 beyond the expected one; the server "
+          "drops it (outside its window) and the connection carries on and closes with FIN")
+def out_of_window(run):
+    run.server("serve", "80")
+    inj = run.server("blind-injector", "router-s", SERVER_IP, "80", "server", str(10**9),
+                     role="router")
+    injected = []
+
+    def inject():
+        inj.stdin.write("go\n")
+        inj.stdin.flush()
+        injected.append(json.loads(inj.stdout.readline()))
+
+    ev = run.client("two-requests-client", SERVER_IP, "80", on_fault=inject)
+    cport = port_of(first(ev, "local"))
+    if first(ev, "bytes", event="done") <= 0:
+        raise RuntimeError("out-of-window: the second response did not arrive")
+    return Outcome(
+        expect=[Expect("router", "out-of-window", "client", "server", sport=cport, dport=80,
+                       flags="R")],
+        notes="The forged RST (no ACK, no options, TTL 64 while the client's packets reach the "
+              f"server with 63) has seq {injected[0]['seq']} where the server expected "
+              f"{injected[0]['expected']}: far outside its receive window, so Linux discards it "
+              "without a challenge ACK (RFC 5961 3.2 only challenges in-window resets). It is in "
+              "router.pcap and server.pcap only. 0.3 s later the client's second request is "
+              "answered and the server closes with FIN.")
+
+
+@scenario("injected-one-way", 3,
+          "a server streams 100-byte chunks every 0.2 s; mid-stream a raw-socket program on the "
+          "router forges one RST toward the client only, in the server's name, with exactly the "
+          "expected sequence number: the client's socket dies, the server keeps sending and its "
+          "next chunk is reset by the client stack (NO_SOCKET)")
+def injected_one_way(run):
+    run.server("stream-server", "80", "10", "0.2")
+    inj = run.server("blind-injector", "router-s", SERVER_IP, "80", "client", "0", role="router")
+    injected = []
+
+    def inject():
+        inj.stdin.write("go\n")
+        inj.stdin.flush()
+        injected.append(json.loads(inj.stdout.readline()))
+
+    ev = run.client("stream-client", SERVER_IP, "80", "200", on_fault=inject)
+    cport = port_of(first(ev, "local"))
+    if first(ev, "error", event="error", where="stream") != "ConnectionResetError":
+        raise RuntimeError(f"injected-one-way: the client socket was not reset: {ev}")
+    return Outcome(
+        expect=[Expect("router", "middlebox-injected", "server", "client", sport=80, dport=cport,
+                       flags="R"),
+                Expect("client", "unknown-connection", "client", "server", sport=cport, dport=80,
+                       flags="R")],
+        notes="The forged RST (no ACK, no options, TTL 64 while the server's packets reach the "
+              f"client with 63) has seq {injected[0]['seq']}, exactly the client's rcv_nxt, so the "
+              "client accepts it (RFC 5961 3.2) and its recv() fails with ECONNRESET. It is in "
+              "client.pcap and router-c.pcap only. The server never learns of it: its next chunk "
+              "reaches a client without that connection, which answers RST without ACK, seq = the "
+              "chunk's ack (the client lost its state to the forgery).")
