@@ -96,8 +96,7 @@ export class Analysis {
     if (c.capture + 1 > this.captureCount) this.captureCount = c.capture + 1;
     this.hosts.add(c.capture, c.client);
     this.hosts.add(c.capture, c.server);
-    const sketch = sketchOf(c);
-    this.sketches.add(sketch);
+    const sketch = this.sketches.add(sketchOf(c));
     const trail = trailOf(c);
     if (trail !== null) {
       trail.compact();

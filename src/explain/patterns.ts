@@ -120,7 +120,7 @@ export function findPatterns(
     }
     if (conns.length > 0 && (longestRun < MIN_LOOP || failures * 2 < conns.length)) continue;
     const everyAttempt = conns.length === 0 || failures === conns.length;
-    const requests = new Map<string, number>();
+    const requests = new Map<number, number>();
     for (const s of conns)
       if (s.firstRequest !== null) requests.set(s.firstRequest, (requests.get(s.firstRequest) ?? 0) + 1);
     const dominant = [...requests.entries()].sort((a, b) => b[1] - a[1])[0];
