@@ -67,6 +67,16 @@ def read_response(sock):
     return length
 
 
+def bytes_until_eof(sock):
+    """Read until the peer closes; return how many bytes came."""
+    total = 0
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return total
+        total += len(chunk)
+
+
 def connect(host, port, bind_port=None, timeout=30):
     sock = socket.socket()
     if bind_port:
@@ -617,13 +627,7 @@ def bulk_client(host, port, nbytes):
     sock = connect(host, int(port))
     emit(event="connected", local=local(sock))
     sock.sendall(REQUEST.format(path=f"bulk/{nbytes}", conn="close").encode())
-    total = 0
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        total += len(chunk)
-    emit(event="done", bytes=total)
+    emit(event="done", bytes=bytes_until_eof(sock))
     sock.close()
 
 
@@ -836,13 +840,7 @@ def two_requests_client(host, port):
     await_fault()
     time.sleep(0.3)
     sock.sendall(REQUEST.format(path="two", conn="close").encode())
-    total = 0
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        total += len(chunk)
-    emit(event="done", bytes=total)
+    emit(event="done", bytes=bytes_until_eof(sock))
     sock.close()
 
 

@@ -2,7 +2,7 @@
  * Geometry of a ladder (sequence) diagram, as engineers know it from Wireshark's flow graph:
  * a vertical line per endpoint, time going down, one slanted arrow per packet.
  *
- * This is a pure function with no imports and no closure: the page script embeds its source
+ * This is a pure function with no runtime imports and no closure: the page script embeds its source
  * (`ladderLayout.toString()`), so the browser and the unit tests run the same code. Keep it
  * self-contained and free of TypeScript-only syntax other than type annotations.
  *
@@ -30,30 +30,10 @@
  *     second, or much longer than the connection's usual spacing, gets a labelled spacer, so
  *     that an idle timeout is visible instead of being one more row.
  */
+import type { RungOf } from './model.ts';
 
-/**
- * [ref (capture * 2^32 + frame), µs offset, from (0 client, 1 server), flags, seq, ack, len, win,
- *  ttl, app, mark (0, 1 reset, 2 finding), gapBefore (0/1), lost (0/1)?, seenAt (captures)?]
- * The last two are present only for rungs that have them.
- */
-export type LadderRung =
-  | [number, number, 0 | 1, string, number, number, number, number, number, string | null, 0 | 1 | 2, 0 | 1]
-  | [
-      number,
-      number,
-      0 | 1,
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      string | null,
-      0 | 1 | 2,
-      0 | 1,
-      0 | 1,
-      number[] | null,
-    ];
+/** A rung as the page holds it: see RungOf in model.ts, with the app summary as a string. */
+export type LadderRung = RungOf<string>;
 
 export type Vantage = 'client' | 'server' | 'between' | 'unknown';
 

@@ -31,9 +31,11 @@ const NUMBER = /\d+(?:\.\d+)?/g;
  * [ref, µs after the finding's time, from (0 client, 1 server), flags, seq, ack, len, win, ttl,
  *  app or null, mark (0, 1 reset, 2 finding), gapBefore (0/1), lost (0/1)?, seenAt?]
  * The last two only on rungs of a multi-capture ladder that have them (most rungs do not).
+ * `T` is how the app summary is held: a text-table reference in the embedded data, the string
+ * itself once the page (or ladder-layout.ts) has decoded it.
  */
-export type Rung =
-  | [number, number, 0 | 1, string, number, number, number, number, number, Text | null, 0 | 1 | 2, 0 | 1]
+export type RungOf<T> =
+  | [number, number, 0 | 1, string, number, number, number, number, number, T | null, 0 | 1 | 2, 0 | 1]
   | [
       number,
       number,
@@ -44,12 +46,14 @@ export type Rung =
       number,
       number,
       number,
-      Text | null,
+      T | null,
       0 | 1 | 2,
       0 | 1,
       0 | 1,
       number[] | null,
     ];
+
+export type Rung = RungOf<Text>;
 
 /**
  * A ladder packet as the multi-capture correlation describes it: `capture` is where this rung was
