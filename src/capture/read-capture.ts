@@ -25,6 +25,7 @@ import { PcapParser, pcapVariantOf } from './pcap.ts';
 import { BlockType, PcapngParser } from './pcapng.ts';
 import { hexBytes, ProblemLog } from './problems.ts';
 import type { CaptureInterface, CaptureSummary, RecordHandler } from './record.ts';
+import { emptySummary } from './record.ts';
 import { RecordSink } from './record-sink.ts';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -138,18 +139,7 @@ export async function readCapture(
 ): Promise<CaptureSummary> {
   const problems = new ProblemLog(path);
   const sink = new RecordSink(capture, onRecord, problems, options.onInterface ?? null);
-  const summary: CaptureSummary = {
-    capture,
-    path,
-    format: 'unknown',
-    compression: 'none',
-    records: 0,
-    bytes: 0,
-    linkTypes: sink.linkTypes,
-    tsPrecision: 6,
-    problems: problems.problems,
-    readable: false,
-  };
+  const summary = emptySummary(capture, path, problems.problems, sink.linkTypes);
   const opened = openInput(path, options);
   const raw = opened.source;
   let source = raw;

@@ -70,6 +70,27 @@ export interface CaptureSummary {
   readable: boolean;
 }
 
+/** The summary of a capture before anything was read from it (nothing readable yet). */
+export function emptySummary(
+  capture: number,
+  path: string,
+  problems: CaptureProblem[] = [],
+  linkTypes: number[] = [],
+): CaptureSummary {
+  return {
+    capture,
+    path,
+    format: 'unknown',
+    compression: 'none',
+    records: 0,
+    bytes: 0,
+    linkTypes,
+    tsPrecision: 6,
+    problems,
+    readable: false,
+  };
+}
+
 export type RecordHandler = (record: CaptureRecord) => void;
 
 /**

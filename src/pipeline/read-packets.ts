@@ -1,5 +1,6 @@
 import { CaptureInputError, readCapture } from '../capture/read-capture.ts';
 import type { CaptureRecord, CaptureSummary } from '../capture/record.ts';
+import { emptySummary } from '../capture/record.ts';
 import { decodeFrame } from '../decode/decode-frame.ts';
 import type { DecodeStatus } from '../decode/packet-view.ts';
 import { PacketView } from '../decode/packet-view.ts';
@@ -227,18 +228,7 @@ function unopened(
 
 /** The summary of an input that could not be opened at all. */
 function unopenedSummary(capture: number, path: string, error: CaptureInputError): CaptureSummary {
-  return {
-    capture,
-    path,
-    format: 'unknown',
-    compression: 'none',
-    records: 0,
-    bytes: 0,
-    linkTypes: [],
-    tsPrecision: 6,
-    problems: [{ path, offset: 0, message: error.message, fatal: true }],
-    readable: false,
-  };
+  return emptySummary(capture, path, [{ path, offset: 0, message: error.message, fatal: true }]);
 }
 
 function emptyTally(): Tally {
