@@ -1,4 +1,3 @@
-import { formatAddress } from '../decode/address.ts';
 import type { Endpoint } from '../tcp/endpoint.ts';
 
 /**
@@ -28,7 +27,7 @@ export class HostProfiles {
   add(capture: number, ep: Endpoint): void {
     const nonReset = ep.packets - ep.rstCount;
     if (nonReset <= 0) return;
-    const address = formatAddress(ep.ipVersion, ep.address);
+    const address = ep.addressText;
     const key = `${capture}|${address}`;
     let h = this.hosts.get(key);
     if (h === undefined) {

@@ -1,4 +1,3 @@
-import { formatAddress } from '../decode/address.ts';
 import type { Connection } from '../tcp/connection.ts';
 import { CaptureActivity } from './activity.ts';
 import { RowTable } from './row-table.ts';
@@ -69,8 +68,8 @@ export function sketchOf(c: Connection): ConnectionSketch {
   return {
     id: c.id,
     capture: c.capture,
-    client: formatAddress(c.client.ipVersion, c.client.address),
-    server: formatAddress(c.server.ipVersion, c.server.address),
+    client: c.client.addressText,
+    server: c.server.addressText,
     clientPort: c.client.port,
     serverPort: c.server.port,
     start: c.startTs,

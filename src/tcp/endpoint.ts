@@ -1,3 +1,4 @@
+import { formatAddress } from '../decode/address.ts';
 import type { SequenceHoles } from './sequence-holes.ts';
 
 /** Slots of Endpoint.d (see there). */
@@ -84,7 +85,19 @@ export class Endpoint {
     return Uint32Array.of(this.w0, this.w1, this.w2, this.w3);
   }
 
+  /**
+   * The address as text (RFC 5952 for IPv6), made once: the explain layer names every ended
+   * connection's hosts several times (host habits, sketches, findings).
+   */
+  get addressText(): string {
+    if (this.text === null) this.text = formatAddress(this.ipVersion, this.address);
+    return this.text;
+  }
+
+  private text: string | null = null;
+
   setAddress(words: Uint32Array): void {
+    this.text = null;
     const d = this.d;
     d[F_W0] = words[0];
     d[F_W1] = words[1];

@@ -64,7 +64,7 @@ export const appErrorRule: CauseRule = (ctx, _origin, facts) => {
     summary:
       error.protocol === 'tls'
         ? `The ${teller} ended the TLS session with an alert (${error.text})${closedAfter ? ' and closed the connection' : ''}; the ${resetter} then reset it.`
-        : `The ${teller} refused the ${asked} with an error (${error.text})${closedAfter ? ' and closed the connection' : ''}; the ${resetter} then reset it.`,
+        : `The ${teller} answered the ${asked} with an error (${error.text})${closedAfter ? ' and closed the connection' : ''}; the ${resetter} then reset it.`,
     app: { ...(request !== null ? { request: request.text } : {}), response: error.text, error: true },
     nextStep: `On the ${advice.fix === 'requester' ? asker : teller} side, check ${advice.check}; the reset is only how the failed exchange ended, not a network fault.`,
   };
