@@ -130,28 +130,26 @@ export function estimatePair(
       }
     }
   }
+  // The detrended differences' extremes in each direction, in one pass.
   let minCs = Infinity;
+  let maxCs = -Infinity;
+  let minSc = Infinity;
   let maxSc = -Infinity;
   for (const s of samples) {
     const d = s.d - rate * (s.t - epoch);
-    if (s.clientToServer) minCs = Math.min(minCs, d);
-    else maxSc = Math.max(maxSc, d);
+    if (s.clientToServer) {
+      if (d < minCs) minCs = d;
+      if (d > maxCs) maxCs = d;
+    } else {
+      if (d < minSc) minSc = d;
+      if (d > maxSc) maxSc = d;
+    }
   }
   // Reference nearer the client: sc ≤ θ ≤ cs. Otherwise cs ≤ θ ≤ sc. A slightly inverted
   // interval (timestamp jitter at two points on one segment) is decided by the majority of
   // per-connection windows rather than by the extremes.
-  let referenceNearerClient: boolean;
-  if (maxSc <= minCs) referenceNearerClient = true;
-  else {
-    let minSc = Infinity;
-    let maxCs = -Infinity;
-    for (const s of samples) {
-      const d = s.d - rate * (s.t - epoch);
-      if (s.clientToServer) maxCs = Math.max(maxCs, d);
-      else minSc = Math.min(minSc, d);
-    }
-    referenceNearerClient = !(maxCs <= minSc) && medianOf(cs, rate, epoch) >= medianOf(sc, rate, epoch);
-  }
+  const referenceNearerClient =
+    maxSc <= minCs || (!(maxCs <= minSc) && medianOf(cs, rate, epoch) >= medianOf(sc, rate, epoch));
   const lo = referenceNearerClient ? maxSc : minCs;
   const hi = referenceNearerClient ? minCs : maxSc;
   // An inverted interval (lo > hi) still centres the estimate; its width is the honest error.
