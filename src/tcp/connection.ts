@@ -213,6 +213,15 @@ export class Connection {
     if (this.resets !== null) for (const r of this.resets) r.detach();
   }
 
+  /**
+   * The tracker is done with the connection (it left the flow table, and the `ended` listeners
+   * ran): logs not detached by then give their blocks back to the pool for new connections.
+   */
+  releaseLogs(): void {
+    this.log.release();
+    if (this.resets !== null) for (const r of this.resets) r.release();
+  }
+
   /** The handshake RTT seen from the capture point: SYN→SYN-ACK→ACK, µs (−1 when incomplete). */
   get handshakeRtt(): number {
     return this.synToSynAck >= 0 && this.synAckToAck >= 0 ? this.synToSynAck + this.synAckToAck : -1;

@@ -1,6 +1,6 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
-import { reserveWords, slab } from './word-slab.ts';
+import { WordBlocks } from './word-slab.ts';
 
 /**
  * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
@@ -12,7 +12,8 @@ import { reserveWords, slab } from './word-slab.ts';
  * Memory matters here because connections that ended stay in the flow table for the tracker's
  * linger and every reset keeps a snapshot: a fixed 1.6 KB array per connection and per reset was
  * most of the tracker's footprint, and allocating it most of its time. The words come from shared
- * chunks (word-slab.ts): a log is a chunk reference and an offset, no typed array of its own.
+ * blocks (word-slab.ts), recycled when the connection leaves the flow table (release()): a log is
+ * a chunk reference and an offset, no typed array of its own.
  * Snapshots share the live words (copy-on-write): a snapshot is copied only when the live log is
  * about to overwrite a slot it still shows, which happens only once the ring wraps; before that,
  * new packets go to slots beyond the snapshot's.
@@ -63,11 +64,25 @@ export interface LoggedPacket {
 
 const EMPTY = new Uint32Array(0);
 
+/** The two block sizes a log lives in: a short connection's, and the full history's. */
+const smallBlocks = new WordBlocks(INITIAL_SLOTS * WORDS);
+const fullBlocks = new WordBlocks(ALL_SLOTS * WORDS);
+
+/** Blocks of packet-log words in use (for tests and memory accounting). */
+export function blocksInUse(): number {
+  return smallBlocks.inUse + fullBlocks.inUse;
+}
+
 export class PacketLog {
   /** Words of this log: chunk[base, base + capacityWords). */
   private chunk: Uint32Array = EMPTY;
   private base = 0;
   private capacityWords = 0;
+  /** The pool block this log shows (null: none, or an exact-size array of its own). */
+  private blocks: WordBlocks | null = null;
+  private block = -1;
+  /** Released (its connection left the flow table): its words may belong to another log now. */
+  private released = false;
   /** Packets ever logged (the ring holds the last TAIL of those beyond HEAD). */
   count = 0;
   /** Packets of each direction currently in the ring, and ever written to each side ring. */
@@ -135,6 +150,7 @@ export class PacketLog {
    * the ring), then the ring oldest first. Allocates; for reports.
    */
   packets(): LoggedPacket[] {
+    this.checkLive();
     const out: LoggedPacket[] = [];
     const headCount = Math.min(this.count, HEAD);
     for (let i = 0; i < headCount; i++) out.push(this.read(i));
@@ -172,6 +188,7 @@ export class PacketLog {
    * unless found.
    */
   findSent(fromClient: boolean, seq: number, exceptFrame: number): LoggedPacket | null {
+    this.checkLive();
     const s = this.chunk;
     const n = this.slotsInUse();
     for (let slot = 0; slot < n; slot++) {
@@ -209,6 +226,12 @@ export class PacketLog {
     copy.ringServer = this.ringServer;
     copy.sideClient = this.sideClient;
     copy.sideServer = this.sideServer;
+    this.checkLive();
+    if (this.blocks !== null) {
+      copy.blocks = this.blocks;
+      copy.block = this.block;
+      this.blocks.share(this.block);
+    }
     if (this.capacityWords > 0) {
       if (this.sharers === null) this.sharers = [];
       this.sharers.push(copy);
@@ -218,14 +241,42 @@ export class PacketLog {
 
   /**
    * Moves the kept packets into an exact-size array of their own, for a log that outlives its
-   * connection's time in the flow table. A log carved from the shared 8 KB pool chunk keeps that
-   * whole chunk — and the logs of up to ~16 ended neighbours — alive for as long as it lives.
+   * connection's time in the flow table (its pool block is recycled when the connection leaves).
    * Call only once nothing writes to the log any more (its connection ended).
    */
   detach(): void {
     if (this.capacityWords === 0) return;
+    this.checkLive();
     this.moveToOwnArray();
+    this.releaseBlock();
     this.sharers = null;
+  }
+
+  /**
+   * Gives the log's block back to the pool (the tracker does this when the connection leaves the
+   * flow table): a log not detached by then is gone. Reading it afterwards throws rather than show
+   * another connection's packets.
+   */
+  release(): void {
+    if (this.blocks === null) return;
+    this.releaseBlock();
+    this.chunk = EMPTY;
+    this.base = 0;
+    this.capacityWords = 0;
+    this.sharers = null;
+    this.released = true;
+  }
+
+  private releaseBlock(): void {
+    if (this.blocks === null) return;
+    this.blocks.release(this.block);
+    this.blocks = null;
+    this.block = -1;
+  }
+
+  private checkLive(): void {
+    if (this.released)
+      throw new Error('packet log read after its connection left the flow table (detach it in ended)');
   }
 
   /** The kept words copied into an exact-size array of this log's own. */
@@ -242,19 +293,30 @@ export class PacketLog {
   }
 
   private grow(): void {
-    // Sharers keep the old words, which this log no longer writes: they are independent from now on.
-    const words = (this.capacityWords === 0 ? INITIAL_SLOTS : ALL_SLOTS) * WORDS;
-    const at = reserveWords(words);
-    const chunk = slab.chunk;
-    // The new words are uninitialised leftovers of nobody, which is fine: only slots below
-    // `count` are ever read.
+    this.checkLive();
+    // Sharers keep the old block (their own references), which this log no longer writes: they
+    // are independent from now on.
+    const pool = this.capacityWords === 0 ? smallBlocks : fullBlocks;
+    const id = pool.acquire();
+    this.copyInto(pool, id);
+  }
+
+  /** Moves the kept words into block `id` of `pool` (just acquired), dropping the old block. */
+  private copyInto(pool: WordBlocks, id: number): void {
+    const chunk = pool.chunk;
+    const at = pool.offset;
+    // The new words are leftovers of an earlier log, which is fine: only slots below `count` are
+    // ever read.
     const old = this.chunk;
     const from = this.base;
-    const used = this.capacityWords;
+    const used = Math.min(this.capacityWords, this.slotsInUse() * WORDS);
     for (let i = 0; i < used; i++) chunk[at + i] = old[from + i];
+    this.releaseBlock();
     this.chunk = chunk;
     this.base = at;
-    this.capacityWords = words;
+    this.capacityWords = pool.words;
+    this.blocks = pool;
+    this.block = id;
     this.sharers = null;
   }
 
@@ -266,15 +328,8 @@ export class PacketLog {
   }
 
   private moveToSlab(): void {
-    const words = this.slotsInUse() * WORDS;
-    const at = reserveWords(words);
-    const chunk = slab.chunk;
-    const old = this.chunk;
-    const from = this.base;
-    for (let i = 0; i < words; i++) chunk[at + i] = old[from + i];
-    this.chunk = chunk;
-    this.base = at;
-    this.capacityWords = words;
+    const pool = this.slotsInUse() <= INITIAL_SLOTS ? smallBlocks : fullBlocks;
+    this.copyInto(pool, pool.acquire());
   }
 
   private read(slot: number): LoggedPacket {

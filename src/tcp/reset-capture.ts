@@ -159,4 +159,10 @@ export class ResetSnapshot implements ResetRecord {
     this.history.detach();
     this.following?.detach();
   }
+
+  /** Gives the logs' blocks back (see PacketLog.release). */
+  release(): void {
+    this.history.release();
+    this.following?.release();
+  }
 }

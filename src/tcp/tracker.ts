@@ -28,7 +28,11 @@ export interface TrackerListener {
    * connection ended. Once per episode; `s.times`/`s.frames` hold the sends that were seen.
    */
   retransmission?(c: Connection, s: SegmentSends): void;
-  /** The connection left the table (ended, timed out, evicted, or the capture ended). */
+  /**
+   * The connection left the table (ended, timed out, evicted, or the capture ended). Its packet
+   * logs are recycled right after this returns: to keep reading them (c.log, the resets'
+   * history), call c.detachLogs() here.
+   */
   ended?(c: Connection): void;
 }
 
@@ -327,6 +331,8 @@ export class Tracker {
     }
     if (reason === 'unanswered') this.listener.synUnanswered?.(c);
     this.listener.ended?.(c);
+    // A listener that keeps the connection detached its logs (Connection.detachLogs) just now.
+    c.releaseLogs();
   }
 }
 

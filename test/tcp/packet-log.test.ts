@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEAD, SIDE, TAIL } from '../../src/tcp/packet-log.ts';
+import type { Connection } from '../../src/tcp/connection.ts';
+import { blocksInUse, HEAD, SIDE, TAIL } from '../../src/tcp/packet-log.ts';
 import { Driver } from '../helpers/tracker-driver.ts';
 
 test('a reset after 60 server packets: its history still shows the client’s last packets', () => {
@@ -65,4 +66,43 @@ test('the side rings keep at most SIDE packets per direction, the newest ones', 
     HEAD + TAIL + SIDE,
     'the server side ring stays empty: its latest are in the ring',
   );
+});
+
+/** A short connection on its own client port: handshake, request, answer, then a reset. */
+function resetConnection(d: Driver, port: number, request: string): Connection {
+  const c = { sport: port };
+  const s = { dport: port, fromServer: true };
+  d.send({ ...c, flags: 'S', seq: 100 });
+  d.send({ ...s, flags: 'SA', seq: 500, ack: 101 });
+  d.send({ ...c, flags: 'A', seq: 101, ack: 501 });
+  d.send({ ...c, flags: 'PA', seq: 101, ack: 501, payload: request });
+  d.send({ ...s, flags: 'A', seq: 501, ack: 101 + request.length });
+  return d.send({ ...c, flags: 'RA', seq: 101 + request.length, ack: 501 });
+}
+
+test('packet-log blocks are recycled when connections leave the table; kept ones stay intact', () => {
+  const before = blocksInUse();
+  const kept: Connection[] = [];
+  const d = new Driver({ endedLinger: 0 }, {
+    ended: (c) => {
+      if (c.client.port === 41000) {
+        c.detachLogs();
+        kept.push(c);
+      }
+    },
+  });
+  resetConnection(d, 41000, 'GET /kept HTTP/1.1\r\n\r\n');
+  // Many more connections after it: their logs take the blocks the first one gave back.
+  for (let i = 1; i <= 200; i++) resetConnection(d, 41000 + i, `GET /other/${i} HTTP/1.1\r\n\r\n`);
+  d.tracker.finish();
+  assert.equal(blocksInUse(), before, 'every block back in the pool once every connection ended');
+  const [c] = kept;
+  const frames = c.log.packets().map((p) => p.frame);
+  assert.deepEqual(frames, [1, 2, 3, 4, 5, 6], 'the detached log still shows its own packets');
+  assert.deepEqual(
+    c.resets![0].history.packets().map((p) => p.frame),
+    [1, 2, 3, 4, 5, 6],
+  );
+  const other = d.ended.find((e) => e.client.port === 41100)!;
+  assert.throws(() => other.log.packets(), /left the flow table/, 'a recycled log is never read');
 });
