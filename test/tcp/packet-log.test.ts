@@ -83,14 +83,17 @@ function resetConnection(d: Driver, port: number, request: string): Connection {
 test('packet-log blocks are recycled when connections leave the table; kept ones stay intact', () => {
   const before = blocksInUse();
   const kept: Connection[] = [];
-  const d = new Driver({ endedLinger: 0 }, {
-    ended: (c) => {
-      if (c.client.port === 41000) {
-        c.detachLogs();
-        kept.push(c);
-      }
+  const d = new Driver(
+    { endedLinger: 0 },
+    {
+      ended: (c) => {
+        if (c.client.port === 41000) {
+          c.detachLogs();
+          kept.push(c);
+        }
+      },
     },
-  });
+  );
   resetConnection(d, 41000, 'GET /kept HTTP/1.1\r\n\r\n');
   // Many more connections after it: their logs take the blocks the first one gave back.
   for (let i = 1; i <= 200; i++) resetConnection(d, 41000 + i, `GET /other/${i} HTTP/1.1\r\n\r\n`);
