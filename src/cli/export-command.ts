@@ -70,10 +70,7 @@ function tupleKey(a: string, b: string): string {
 }
 
 function connectionKey(c: Connection): string {
-  return tupleKey(
-    formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
-    formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
-  );
+  return tupleKey(c.client.endpointText, c.server.endpointText);
 }
 
 /** Frames that belong to a finding's connection(s); pattern findings bring their members'. */

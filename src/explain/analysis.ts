@@ -107,7 +107,7 @@ export class Analysis {
     if (c.resets === null && !mayHaveFailed(c)) return;
     if (this.streaming) this.explain(c);
     else {
-      c.detachLogs();
+      c.keepLogs();
       this.pending.push(c);
       if (this.pending.length - this.pendingStart > this.maxPending && this.explainsEarly)
         this.explainOldest();
@@ -123,6 +123,7 @@ export class Analysis {
     const c = this.pending[this.pendingStart]!;
     this.pending[this.pendingStart++] = undefined;
     this.explain(c);
+    c.releaseLogs();
     if (this.pendingStart >= 65536 && this.pendingStart * 2 >= this.pending.length) {
       this.pending = this.pending.slice(this.pendingStart);
       this.pendingStart = 0;

@@ -1,5 +1,4 @@
 import { secondsOf } from '../capture/record.ts';
-import { formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { ResetRecord } from '../tcp/reset-record.ts';
@@ -267,8 +266,8 @@ function propose(ctx: ResetContext, origin: OriginVerdict, facts: ResetFacts): C
 
 export function connectionRef(c: Connection): Finding['connection'] {
   const ref: Finding['connection'] = {
-    client: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
-    server: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
+    client: c.client.endpointText,
+    server: c.server.endpointText,
   };
   if (c.roleSource !== 'syn') ref.rolesInferred = c.roleSource;
   return ref;

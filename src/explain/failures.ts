@@ -35,7 +35,7 @@ export function failureOf(
 
 interface Waits {
   c: Connection;
-  packets: LoggedPacket[];
+  packets: readonly LoggedPacket[];
   captureEnd: number;
   activity: CaptureActivity | null;
 }

@@ -1,5 +1,4 @@
 import type { AppSummary } from '../app/index.ts';
-import { formatAddress, formatEndpoint } from '../decode/address.ts';
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { Endpoint } from '../tcp/endpoint.ts';
@@ -33,7 +32,7 @@ export interface ResetContext {
   serverLabel: string;
   /** Packets sent before the first reset, in capture order (bounded history; may have a gap),
    *  including `reordered`. */
-  before: LoggedPacket[];
+  before: readonly LoggedPacket[];
   /** Packets after the group's last reset that are not themselves resets of the group. */
   after: LoggedPacket[];
   /** Packets the capture shows after the reset although its sender emitted them before it
@@ -100,10 +99,10 @@ export function buildResetContext(
     fromClient: r.fromClient,
     sender,
     receiver,
-    senderAddress: formatAddress(sender.ipVersion, sender.address),
-    receiverAddress: formatAddress(receiver.ipVersion, receiver.address),
-    clientLabel: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
-    serverLabel: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
+    senderAddress: sender.addressText,
+    receiverAddress: receiver.addressText,
+    clientLabel: c.client.endpointText,
+    serverLabel: c.server.endpointText,
     before,
     after,
     reordered,
@@ -167,7 +166,7 @@ function lastMessageBefore(
  */
 function findTrigger(
   r: ResetRecord,
-  before: LoggedPacket[],
+  before: readonly LoggedPacket[],
   rtt: number,
 ): { trigger: LoggedPacket | null; match: ResetContext['triggerMatch'] } {
   const answerWindow = Math.max(1_000_000, 20 * (rtt > 0 ? rtt : 0));

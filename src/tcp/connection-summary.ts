@@ -1,4 +1,3 @@
-import { formatEndpoint } from '../decode/address.ts';
 import type { Connection, EndReason, RoleSource } from './connection.ts';
 
 /** conn.log's Zeek columns for one connection (or one Zeek session of it). */
@@ -52,8 +51,8 @@ export interface ConnectionSummary {
 
 export function endpointLabels(c: Connection): { client: string; server: string } {
   return {
-    client: formatEndpoint(c.client.ipVersion, c.client.address, c.client.port),
-    server: formatEndpoint(c.server.ipVersion, c.server.address, c.server.port),
+    client: c.client.endpointText,
+    server: c.server.endpointText,
   };
 }
 

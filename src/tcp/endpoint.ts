@@ -1,4 +1,4 @@
-import { formatAddress } from '../decode/address.ts';
+import { formatAddress, formatEndpoint } from '../decode/address.ts';
 import type { SequenceHoles } from './sequence-holes.ts';
 
 /** Slots of Endpoint.d (see there). */
@@ -25,6 +25,8 @@ const F_LAST_DATA_SEQ = 19;
 const F_ZERO_WINDOW_SINCE = 20;
 const F_LONGEST_ZERO_WINDOW = 21;
 const F_LAST_TS_VAL = 22;
+
+const SCRATCH = new Uint32Array(4);
 
 /**
  * One direction of a connection: what one host sent, and the habits its packets show (TTL, IP ID,
@@ -90,14 +92,37 @@ export class Endpoint {
    * connection's hosts several times (host habits, sketches, findings).
    */
   get addressText(): string {
-    if (this.text === null) this.text = formatAddress(this.ipVersion, this.address);
+    if (this.text === null) this.text = formatAddress(this.ipVersion, this.scratchAddress());
     return this.text;
   }
 
   private text: string | null = null;
 
+  /** The address words in a shared array, for a formatter that reads them at once (a typed
+   *  array per endpoint named was ~300 bytes of garbage each). */
+  private scratchAddress(): Uint32Array {
+    SCRATCH[0] = this.w0;
+    SCRATCH[1] = this.w1;
+    SCRATCH[2] = this.w2;
+    SCRATCH[3] = this.w3;
+    return SCRATCH;
+  }
+
+  /** "ip:port" ("[v6]:port"), made once: every finding and summary names both ends. */
+  get endpointText(): string {
+    if (this.endpointTextCache === null || this.endpointTextPort !== this.port) {
+      this.endpointTextCache = formatEndpoint(this.ipVersion, this.scratchAddress(), this.port);
+      this.endpointTextPort = this.port;
+    }
+    return this.endpointTextCache;
+  }
+
+  private endpointTextCache: string | null = null;
+  private endpointTextPort = -1;
+
   setAddress(words: Uint32Array): void {
     this.text = null;
+    this.endpointTextCache = null;
     const d = this.d;
     d[F_W0] = words[0];
     d[F_W1] = words[1];

@@ -1,6 +1,6 @@
 import type { CaptureRecord } from '../capture/record.ts';
 import type { PacketView } from '../decode/packet-view.ts';
-import { WordBlocks } from './word-slab.ts';
+import { WordBlocks } from './word-blocks.ts';
 
 /**
  * A connection's bounded packet history: the first HEAD packets are kept for good (the handshake
@@ -12,7 +12,7 @@ import { WordBlocks } from './word-slab.ts';
  * Memory matters here because connections that ended stay in the flow table for the tracker's
  * linger and every reset keeps a snapshot: a fixed 1.6 KB array per connection and per reset was
  * most of the tracker's footprint, and allocating it most of its time. The words come from shared
- * blocks (word-slab.ts), recycled when the connection leaves the flow table (release()): a log is
+ * blocks (word-blocks.ts), recycled when the connection leaves the flow table (release()): a log is
  * a chunk reference and an offset, no typed array of its own.
  * Snapshots share the live words (copy-on-write): a snapshot is copied only when the live log is
  * about to overwrite a slot it still shows, which happens only once the ring wraps; before that,
@@ -49,17 +49,17 @@ const HAS_TS_BIT = 0x80000000;
 
 /** A decoded copy of one logged packet (allocated on read, for the explain and report layers). */
 export interface LoggedPacket {
-  frame: number;
-  tsMicros: number;
-  fromClient: boolean;
-  flags: number;
-  seq: number;
-  ack: number;
-  len: number;
-  window: number;
-  ttl: number;
-  ipId: number;
-  tsVal: number | null;
+  readonly frame: number;
+  readonly tsMicros: number;
+  readonly fromClient: boolean;
+  readonly flags: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly len: number;
+  readonly window: number;
+  readonly ttl: number;
+  readonly ipId: number;
+  readonly tsVal: number | null;
 }
 
 const EMPTY = new Uint32Array(0);
@@ -149,8 +149,11 @@ export class PacketLog {
    * Packets in capture order: the head, then the side packets of both directions (older than
    * the ring), then the ring oldest first. Allocates; for reports.
    */
-  packets(): LoggedPacket[] {
+  packets(): readonly LoggedPacket[] {
     this.checkLive();
+    // Decoded once per state of the log: the explain layer asks several times per reset (context,
+    // origin scorers, grouping), and decoding allocates ~50 objects each time.
+    if (this.decoded !== null && this.decodedCount === this.count) return this.decoded;
     const out: LoggedPacket[] = [];
     const headCount = Math.min(this.count, HEAD);
     for (let i = 0; i < headCount; i++) out.push(this.read(i));
@@ -167,8 +170,14 @@ export class PacketLog {
     const tailCount = Math.min(Math.max(this.count - HEAD, 0), TAIL);
     const first = this.count - HEAD - tailCount; // index among tail packets of the oldest kept
     for (let i = 0; i < tailCount; i++) out.push(this.read(HEAD + ((first + i) % TAIL)));
+    this.decoded = out;
+    this.decodedCount = this.count;
     return out;
   }
+
+  /** The latest packets(), valid while `count` is still decodedCount. */
+  private decoded: readonly LoggedPacket[] | null = null;
+  private decodedCount = 0;
 
   /** Slots of one side ring, oldest first. */
   private sideSlots(written: number, start: number): number[] {
@@ -265,6 +274,7 @@ export class PacketLog {
     this.capacityWords = 0;
     this.sharers = null;
     this.released = true;
+    this.decoded = null;
   }
 
   private releaseBlock(): void {

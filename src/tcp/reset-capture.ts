@@ -64,7 +64,7 @@ function senderNextSeq(sender: Endpoint, receiver: Endpoint): number {
   return sender.nextSeq;
 }
 
-const NONE: LoggedPacket[] = [];
+const NONE: readonly LoggedPacket[] = [];
 
 /**
  * A ResetRecord as the tracker makes it. The packets that follow the reset are logged in a
@@ -95,7 +95,6 @@ export class ResetSnapshot implements ResetRecord {
   readonly idleBefore: number;
   readonly history: PacketLog;
   private following: PacketLog | null = null;
-  private decoded: LoggedPacket[] | null = null;
 
   constructor(
     frame: number,
@@ -145,13 +144,10 @@ export class ResetSnapshot implements ResetRecord {
   follow(view: PacketView, record: CaptureRecord, fromClient: boolean): void {
     if (this.following === null) this.following = new PacketLog();
     this.following.add(view, record, fromClient);
-    this.decoded = null;
   }
 
-  get after(): LoggedPacket[] {
-    if (this.following === null) return NONE;
-    if (this.decoded === null) this.decoded = this.following.packets();
-    return this.decoded;
+  get after(): readonly LoggedPacket[] {
+    return this.following === null ? NONE : this.following.packets();
   }
 
   /** Moves the logs out of the shared chunks (see PacketLog.detach). */

@@ -38,7 +38,7 @@ export interface ResetRecord {
   /** The connection's packet history up to and including this reset. */
   history: PacketLog;
   /** Up to POST_RESET_PACKETS packets seen after this reset on the same connection. */
-  after: LoggedPacket[];
+  readonly after: readonly LoggedPacket[];
 }
 
 export const POST_RESET_PACKETS = 16;

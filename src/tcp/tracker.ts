@@ -31,7 +31,7 @@ export interface TrackerListener {
   /**
    * The connection left the table (ended, timed out, evicted, or the capture ended). Its packet
    * logs are recycled right after this returns: to keep reading them (c.log, the resets'
-   * history), call c.detachLogs() here.
+   * history), call c.keepLogs() here (and c.releaseLogs() when done), or c.detachLogs().
    */
   ended?(c: Connection): void;
 }
@@ -331,8 +331,8 @@ export class Tracker {
     }
     if (reason === 'unanswered') this.listener.synUnanswered?.(c);
     this.listener.ended?.(c);
-    // A listener that keeps the connection detached its logs (Connection.detachLogs) just now.
-    c.releaseLogs();
+    // A listener that keeps the connection detached its logs or kept them (Connection.keepLogs).
+    if (!c.logsKept) c.releaseLogs();
   }
 }
 

@@ -29,3 +29,17 @@ test('a "stateless" reset after the peer acknowledged data the capture never sho
   assert.ok(f.confidence <= 0.4, `confidence ${f.confidence}`);
   assert.ok(f.evidence.some((e) => e.signal === 'unseen-data'));
 });
+
+test("the echo of a forged reset does not call it the peer's reset", async () => {
+  // Lab injected-one-way, client capture: a device forged frame 14 with the server's address;
+  // the server kept sending (frame 15) and the client's stack answered it statelessly (frame 16).
+  const { runExplain } = await import('../../src/cli/explain-command.ts');
+  const { findings } = await runExplain(['test/fixtures/lab/injected-one-way/client.pcap']);
+  const echo = findings.find((f) => f.packets.some((p) => p.frame === 16))!;
+  assert.equal(echo.cause, 'unknown-connection');
+  assert.equal(echo.origin, 'client');
+  assert.doesNotMatch(echo.summary, /server's reset/);
+  assert.match(echo.summary, /frame 14 that carried the server's address/);
+  const forged = findings.find((f) => f.packets.some((p) => p.frame === 14))!;
+  assert.equal(forged.origin, 'middlebox');
+});

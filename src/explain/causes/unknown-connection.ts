@@ -31,6 +31,13 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
     const by = role(earlier.fromClient);
     const own = earlier.fromClient === ctx.fromClient;
     const ago = seconds(t.tsMicros - earlier.tsMicros);
+    // The peer went on with new data beyond the earlier reset's seq: that reset carried the
+    // peer's address but was not the peer's (a device forged it; its own finding says so). The
+    // answer here is still this stack's stateless reply, but "the peer's reset" would misname it.
+    const notPeers = !own && t.len > 0 && seqGt((t.seq + t.len) >>> 0, earlier.seq);
+    const earlierName = notPeers
+      ? `the reset at frame ${earlier.frame} that carried the ${by}'s address (not the ${by}'s own: it kept sending after it)`
+      : `the ${by}'s reset at frame ${earlier.frame}`;
     return {
       cause: 'unknown-connection',
       confidence: 0.85,
@@ -38,14 +45,18 @@ export const unknownConnectionRule: CauseRule = (ctx, origin, facts) => {
       evidence: [
         {
           signal: own ? 'after-own-reset' : 'after-peer-reset',
-          detail: `the ${by} had reset the connection at frame ${earlier.frame}; ${ago} later the ${peer}'s segment (frame ${t.frame}) reached the ${sender}'s stack, which no longer had the connection and answered with a bare RST whose seq is that segment's ACK`,
+          detail: `${notPeers ? `${earlierName} had ended the connection for the ${sender}` : `the ${by} had reset the connection at frame ${earlier.frame}`}; ${ago} later the ${peer}'s segment (frame ${t.frame}) reached the ${sender}'s stack, which no longer had the connection and answered with a bare RST whose seq is that segment's ACK`,
           frames: frames(ctx, earlier.frame, t.frame, r.frame),
         },
       ],
       summary: own
         ? `The ${sender} had already reset this connection itself (frame ${earlier.frame}); the ${peer}'s later segment got the stateless reply a closed connection gets.`
-        : `An echo of the ${peer}'s reset at frame ${earlier.frame}: the ${sender} answered a ${peer} segment that came ${ago} after that reset had already ended the connection.`,
-      nextStep: `Nothing to do for this reset; the reset at frame ${earlier.frame} has its own finding, which says why the connection ended${own ? '' : ` (and the ${peer} sending on a connection it had reset is worth a look only if it keeps doing so)`}.`,
+        : notPeers
+          ? `An echo of ${earlierName}: the ${sender} had dropped the connection on that reset and answered the ${peer}'s segment that came ${ago} later.`
+          : `An echo of the ${peer}'s reset at frame ${earlier.frame}: the ${sender} answered a ${peer} segment that came ${ago} after that reset had already ended the connection.`,
+      nextStep: notPeers
+        ? `Nothing to do for this reset itself; the reset at frame ${earlier.frame} has its own finding, which says who sent it.`
+        : `Nothing to do for this reset; the reset at frame ${earlier.frame} has its own finding, which says why the connection ended${own ? '' : ` (and the ${peer} sending on a connection it had reset is worth a look only if it keeps doing so)`}.`,
     };
   }
   // The trigger acknowledges data of the resetter the capture never showed: it sent more than we
