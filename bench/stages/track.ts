@@ -14,14 +14,19 @@ export async function run(path: string, onProgress?: () => void): Promise<StageC
   let resets = 0;
   let ended = 0;
   let maxLive = 0;
-  const tracker = new Tracker(0, {
-    reset: () => {
-      resets++;
+  // As explain and connections run it: ended connections' objects are recycled.
+  const tracker = new Tracker(
+    0,
+    {
+      reset: () => {
+        resets++;
+      },
+      ended: () => {
+        ended++;
+      },
     },
-    ended: () => {
-      ended++;
-    },
-  });
+    { recycle: true },
+  );
   const summary = await readCapture(
     path,
     0,

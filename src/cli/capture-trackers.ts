@@ -33,10 +33,11 @@ export class CaptureTrackers {
     }
     const firstId = this.fileBase + this.inFile++ * ID_STRIDE;
     const listener = this.ended === undefined ? {} : { ended: this.ended };
+    // Listeners read an ended connection in `ended` and keep() the ones they hold on to.
     const t = new Tracker(
       capture,
       listener,
-      this.extension === undefined ? {} : { extension: this.extension },
+      this.extension === undefined ? { recycle: true } : { extension: this.extension, recycle: true },
       firstId,
     );
     this.trackers.set(capture, t);

@@ -120,7 +120,8 @@ export async function runConnections<T = ConnectionSummary>(
   const results = await readPackets(paths, {
     onProgress: options.onProgress,
     onCaptureStart(capture) {
-      tracker = new Tracker(capture, { ended: onEnded }, { extension }, nextId);
+      // Rows are made in `ended`; nothing holds a connection after it.
+      tracker = new Tracker(capture, { ended: onEnded }, { extension, recycle: true }, nextId);
     },
     onTcp(record, view) {
       if (filter !== null && !filter.matches(view)) return;

@@ -107,7 +107,7 @@ export class Analysis {
     if (c.resets === null && !mayHaveFailed(c)) return;
     if (this.streaming) this.explain(c);
     else {
-      c.keepLogs();
+      c.keep();
       this.pending.push(c);
       if (this.pending.length - this.pendingStart > this.maxPending && this.explainsEarly)
         this.explainOldest();
@@ -123,7 +123,7 @@ export class Analysis {
     const c = this.pending[this.pendingStart]!;
     this.pending[this.pendingStart++] = undefined;
     this.explain(c);
-    c.releaseLogs();
+    c.release();
     if (this.pendingStart >= 65536 && this.pendingStart * 2 >= this.pending.length) {
       this.pending = this.pending.slice(this.pendingStart);
       this.pendingStart = 0;

@@ -42,10 +42,14 @@ export type ConnectionState =
  */
 export type EndReason = 'fin' | 'rst' | 'timeout' | 'open' | 'unanswered' | 'superseded';
 
+/** Connection objects given back (release) for new connections, at most MAX_SPARE. */
+const spare: Connection[] = [];
+const MAX_SPARE = 65_536;
+
 export class Connection {
   /** Run-wide sequence number, in order of creation. */
-  readonly id: number;
-  readonly capture: number;
+  id: number;
+  capture: number;
   /** Times and durations (µs) unboxed in an array of doubles, behind accessors: see Endpoint.d. */
   private readonly n: number[] = [0, 0, 0, 0, 0, -1, -1, -1, -1, -1, 0, 0];
   readonly client = new Endpoint();
@@ -218,12 +222,75 @@ export class Connection {
    * it explains them): the tracker leaves its logs in their pool blocks, and the keeper calls
    * releaseLogs() when done. Cheaper than detachLogs (no copy, no array per log).
    */
-  keepLogs(): void {
-    this.logsKept = true;
+  keep(): void {
+    this.kept = true;
   }
 
-  /** Set by keepLogs(): the tracker does not release the logs when the connection ends. */
-  logsKept = false;
+  /** Set by keep(): the tracker neither releases the logs nor recycles the connection when it
+   *  ends; whoever kept it calls release() when done. */
+  kept = false;
+  /** Made by a tracker that recycles connections (TrackerOptions.recycle): release() may hand it
+   *  to a new connection. */
+  recyclable = false;
+
+  /**
+   * Done with the connection: its logs go back to the pool, and a recyclable connection object
+   * to the spare list for a new connection (nothing may read it after this). The tracker calls
+   * this when the connection ends, unless an `ended` listener kept it.
+   */
+  release(): void {
+    this.releaseLogs();
+    if (!this.recyclable || spare.length >= MAX_SPARE) return;
+    spare.push(this);
+  }
+
+  /**
+   * A connection object for a new connection: a recycled one when there is one, reset to the
+   * state of a new one, else a new one. Recycling saves more than the allocation: a connection
+   * with its endpoints and log is ~2 KB that lives long enough to be promoted, and the garbage
+   * of ended ones grew the heap (fresh pages, each a page fault) until a full collection.
+   */
+  static obtain(id: number, capture: number): Connection {
+    const c = spare.pop();
+    if (c === undefined) return new Connection(id, capture);
+    c.reset(id, capture);
+    return c;
+  }
+
+  /** Every field with its initial value (test/tcp/recycle.test.ts checks that none is missing). */
+  private reset(id: number, capture: number): void {
+    this.id = id;
+    this.capture = capture;
+    this.roleSource = 'syn';
+    this.state = 'syn-sent';
+    this.endReason = 'open';
+    this.stateBeforeReset = null;
+    this.startFrame = 0;
+    this.lastFrame = 0;
+    this.packets = 0;
+    this.rttSamples = 0;
+    this.longestIdleFrame = 0;
+    this.retransmissions = null;
+    this.messages = null;
+    this.resets = null;
+    this.resetsDropped = 0;
+    this.marks = 0;
+    this.retransmitted = null;
+    this.extension = null;
+    this.bucketNext = null;
+    this.hash = 0;
+    this.lruPrev = null;
+    this.lruNext = null;
+    this.inTable = false;
+    this.endedListed = false;
+    this.kept = false;
+    this.recyclable = false;
+    const n = this.n;
+    for (let i = 0; i < N_INITIAL.length; i++) n[i] = N_INITIAL[i];
+    this.client.reset();
+    this.server.reset();
+    this.log.reset();
+  }
 
   /**
    * Gives the logs' pool blocks back for new connections: the tracker does this when the
@@ -249,3 +316,6 @@ export class Connection {
     return fromClient ? this.client : this.server;
   }
 }
+
+/** `n` of a new connection. */
+const N_INITIAL: readonly number[] = (new Connection(0, 0) as unknown as { n: number[] }).n.slice();

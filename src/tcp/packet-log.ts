@@ -277,6 +277,24 @@ export class PacketLog {
     this.decoded = null;
   }
 
+  /** Back to the state of a new, empty log (after release()), for a recycled connection. */
+  reset(): void {
+    this.chunk = EMPTY;
+    this.base = 0;
+    this.capacityWords = 0;
+    this.blocks = null;
+    this.block = -1;
+    this.released = false;
+    this.count = 0;
+    this.ringClient = 0;
+    this.ringServer = 0;
+    this.sideClient = 0;
+    this.sideServer = 0;
+    this.sharers = null;
+    this.decoded = null;
+    this.decodedCount = 0;
+  }
+
   private releaseBlock(): void {
     if (this.blocks === null) return;
     this.blocks.release(this.block);

@@ -30,8 +30,9 @@ export interface TrackerListener {
   retransmission?(c: Connection, s: SegmentSends): void;
   /**
    * The connection left the table (ended, timed out, evicted, or the capture ended). Its packet
-   * logs are recycled right after this returns: to keep reading them (c.log, the resets'
-   * history), call c.keepLogs() here (and c.releaseLogs() when done), or c.detachLogs().
+   * logs are recycled right after this returns, and with `recycle` the connection object too:
+   * to keep reading it, call c.keep() here (and c.release() when done); c.detachLogs() keeps
+   * just the logs (without `recycle`).
    */
   ended?(c: Connection): void;
 }
@@ -60,6 +61,11 @@ export interface TrackerOptions {
   /** Upper bound on live connections; the least recently active is evicted beyond it. */
   maxConnections?: number;
   extension?: ConnectionExtension;
+  /**
+   * Hand the objects of ended connections to new ones (Connection.obtain/release). Only for
+   * listeners that read a connection in `ended` and then let go of it (or keep() it).
+   */
+  recycle?: boolean;
 }
 
 const SECOND = 1_000_000;
@@ -83,6 +89,7 @@ export class Tracker {
   private readonly endedLinger: number;
   private readonly maxConnections: number;
   private readonly extension: ConnectionExtension | null;
+  private readonly recycle: boolean;
   private readonly announceEpisode: ((c: Connection, s: SegmentSends) => void) | null;
   private nextId: number;
   /**
@@ -107,6 +114,7 @@ export class Tracker {
     this.endedLinger = options.endedLinger ?? 30 * SECOND;
     this.maxConnections = options.maxConnections ?? 1_000_000;
     this.extension = options.extension ?? null;
+    this.recycle = options.recycle ?? false;
     this.announceEpisode = listener.retransmission?.bind(listener) ?? null;
     this.nextId = firstId;
   }
@@ -178,7 +186,10 @@ export class Tracker {
     hash: number,
     predecessor: Connection | null,
   ): Connection {
-    const c = new Connection(this.nextId++, this.capture);
+    const c = this.recycle
+      ? Connection.obtain(this.nextId++, this.capture)
+      : new Connection(this.nextId++, this.capture);
+    c.recyclable = this.recycle;
     this.connectionsCreated++;
     const syn = (view.flags & TcpFlag.SYN) !== 0;
     const ack = (view.flags & TcpFlag.ACK) !== 0;
@@ -331,8 +342,8 @@ export class Tracker {
     }
     if (reason === 'unanswered') this.listener.synUnanswered?.(c);
     this.listener.ended?.(c);
-    // A listener that keeps the connection detached its logs or kept them (Connection.keepLogs).
-    if (!c.logsKept) c.releaseLogs();
+    // A listener that keeps the connection called c.keep() (or detached its logs) just now.
+    if (!c.kept) c.release();
   }
 }
 
