@@ -18,7 +18,9 @@ export interface HostProfile {
 }
 
 export class HostProfiles {
-  private readonly hosts = new Map<string, HostProfile>();
+  /** Capture → address → profile (two levels: no key string to build per connection). */
+  private readonly hosts = new Map<number, Map<string, HostProfile>>();
+  private count = 0;
 
   /**
    * Fold one side of an ended connection into its host's profile. Profiles are per capture: the
@@ -28,8 +30,12 @@ export class HostProfiles {
     const nonReset = ep.packets - ep.rstCount;
     if (nonReset <= 0) return;
     const address = ep.addressText;
-    const key = `${capture}|${address}`;
-    let h = this.hosts.get(key);
+    let inCapture = this.hosts.get(capture);
+    if (inCapture === undefined) {
+      inCapture = new Map();
+      this.hosts.set(capture, inCapture);
+    }
+    let h = inCapture.get(address);
     if (h === undefined) {
       h = {
         address,
@@ -40,7 +46,8 @@ export class HostProfiles {
         withTimestamp: 0,
         connections: 0,
       };
-      this.hosts.set(key, h);
+      inCapture.set(address, h);
+      this.count++;
     }
     h.packets += nonReset;
     h.connections++;
@@ -53,12 +60,12 @@ export class HostProfiles {
   }
 
   get(capture: number, address: string): HostProfile | undefined {
-    return this.hosts.get(`${capture}|${address}`);
+    return this.hosts.get(capture)?.get(address);
   }
 
   /** The TTL this host's packets usually arrive with at this capture, or -1 when never seen. */
   usualTtl(capture: number, address: string): number {
-    const h = this.hosts.get(`${capture}|${address}`);
+    const h = this.get(capture, address);
     if (h === undefined) return -1;
     let best = -1;
     let count = 0;
@@ -72,7 +79,7 @@ export class HostProfiles {
   }
 
   get size(): number {
-    return this.hosts.size;
+    return this.count;
   }
 }
 

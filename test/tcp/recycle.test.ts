@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { readCapture } from '../../src/capture/read-capture.ts';
 import { decodeFrame } from '../../src/decode/decode-frame.ts';
 import { PacketView } from '../../src/decode/packet-view.ts';
+import { connectionProtocol } from '../../src/explain/message-summary.ts';
 import { Connection } from '../../src/tcp/connection.ts';
 import type { ConnectionSummary } from '../../src/tcp/connection-summary.ts';
 import { summarizeConnection } from '../../src/tcp/connection-summary.ts';
@@ -68,4 +69,29 @@ test('tracking with recycled connections gives the same connections as without',
   const recycled = await summaries(path, true);
   assert.ok(plain.length > 50, `${plain.length} connections`);
   assert.deepStrictEqual(recycled, plain);
+});
+
+test("a recycled connection object does not inherit its predecessor's application protocol", () => {
+  const seen: string[] = [];
+  const d = new Driver(
+    { recycle: true, endedLinger: 0 },
+    { ended: (c) => seen.push(connectionProtocol(c) ?? 'none') },
+  );
+  const exchange = (port: number, request: string, answer: string) => {
+    const c = { sport: port, dport: 25 };
+    const s = { sport: 25, dport: port, fromServer: true };
+    d.send({ ...c, flags: 'S', seq: 100 });
+    d.send({ ...s, flags: 'SA', seq: 500, ack: 101 });
+    d.send({ ...c, flags: 'A', seq: 101, ack: 501 });
+    d.send({ ...s, flags: 'PA', seq: 501, ack: 101, payload: answer });
+    d.send({ ...c, flags: 'PA', seq: 101, ack: 501 + answer.length, payload: request });
+    return d.send({ ...c, flags: 'RA', seq: 101 + request.length, ack: 501 + answer.length });
+  };
+  const first = exchange(41000, 'EHLO client.example\r\n', '220 mail.example ESMTP\r\n');
+  const second = exchange(41001, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'HTTP/1.1 400 Bad Request\r\n\r\n');
+  d.tracker.finish();
+  assert.equal(second, first, 'the second connection got the first one’s object');
+  assert.equal(seen.length, 2);
+  assert.notEqual(seen[0], 'none');
+  assert.notEqual(seen[1], seen[0], `protocols ${seen.join(', ')}`);
 });
