@@ -15,7 +15,7 @@ import { trailOf } from './multi/packet-trail.ts';
 import { findPatterns } from './patterns.ts';
 import { mergeRepeatedResets, repeatKeyOf } from './repeated-resets.ts';
 import type { ConnectionSketch } from './sketch.ts';
-import { SketchIndex, sketchOf } from './sketch.ts';
+import { SketchIndex } from './sketch.ts';
 
 export interface AnalysisOptions {
   /**
@@ -96,7 +96,7 @@ export class Analysis {
     if (c.capture + 1 > this.captureCount) this.captureCount = c.capture + 1;
     this.hosts.add(c.capture, c.client);
     this.hosts.add(c.capture, c.server);
-    const sketch = this.sketches.add(sketchOf(c));
+    const sketch = this.sketches.addConnection(c);
     const trail = trailOf(c);
     if (trail !== null) {
       trail.compact();

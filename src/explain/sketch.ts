@@ -64,55 +64,72 @@ export interface ConnectionSketch {
 }
 
 export function sketchOf(c: Connection): ConnectionSketch {
-  const first = c.messages?.messages.find((m) => m.fromClient) ?? null;
-  return {
-    id: c.id,
-    capture: c.capture,
-    client: c.client.addressText,
-    server: c.server.addressText,
-    clientPort: c.client.port,
-    serverPort: c.server.port,
-    start: c.startTs,
-    end: c.lastTs,
-    endReason: c.endReason,
-    established: c.establishedTs >= 0,
-    resetBy: (c.client.rstCount > 0 ? 1 : 0) | (c.server.rstCount > 0 ? 2 : 0),
-    clientBytes: c.client.uniqueBytes,
-    clientPackets: c.client.packets - c.client.rstCount,
-    serverBytes: c.server.uniqueBytes,
-    firstRequest: first === null ? null : fingerprint(first.bytes.subarray(0, 64)),
-    serverPackets: c.server.packets - c.server.rstCount,
-    synCount: c.client.synCount,
-    clientIsn: c.client.isn,
-    serverIsn: c.server.isn,
-    synTs: c.client.isn >= 0 ? c.client.firstSynTs : -1,
-    synAckTs: c.server.isn >= 0 ? c.server.firstSynTs : -1,
-    ackTs: c.establishedTs,
-    clientTtl: c.client.ttlMode,
-    serverTtl: c.server.ttlMode,
-    resets:
-      c.resets === null
-        ? []
-        : c.resets.map((r) => ({
-            fromClient: r.fromClient,
-            seq: r.seq,
-            ack: r.ack,
-            flags: r.flags,
-            ts: r.tsMicros,
-            frame: r.frame,
-          })),
-  };
+  return sketchInto(c, {} as MutableSketch);
 }
 
+type MutableSketch = { -readonly [K in keyof ConnectionSketch]: ConnectionSketch[K] };
+
 /**
- * FNV-1a over the prefix (at most 64 bytes) and its length, packed into one safe integer
- * (hash · 128 + length < 2^39): equal prefixes give equal fingerprints. A number, not a string,
- * because every connection keeps one and its users only compare them.
+ * Fills `s` with the sketch of `c`. SketchIndex.addConnection fills one reused object, which the
+ * index copies into its rows: a sketch object per connection was ~400 bytes of garbage, most of
+ * it boxed doubles.
  */
-export function fingerprint(bytes: Uint8Array): number {
+function sketchInto(c: Connection, s: MutableSketch): ConnectionSketch {
+  const first = c.messages?.messages.find((m) => m.fromClient) ?? null;
+  s.id = c.id;
+  s.capture = c.capture;
+  s.client = c.client.addressText;
+  s.server = c.server.addressText;
+  s.clientPort = c.client.port;
+  s.serverPort = c.server.port;
+  s.start = c.startTs;
+  s.end = c.lastTs;
+  s.endReason = c.endReason;
+  s.established = c.establishedTs >= 0;
+  s.resetBy = (c.client.rstCount > 0 ? 1 : 0) | (c.server.rstCount > 0 ? 2 : 0);
+  s.clientBytes = c.client.uniqueBytes;
+  s.clientPackets = c.client.packets - c.client.rstCount;
+  s.serverBytes = c.server.uniqueBytes;
+  s.firstRequest = first === null ? null : fingerprint(first.latin1 ?? first.bytes);
+  s.serverPackets = c.server.packets - c.server.rstCount;
+  s.synCount = c.client.synCount;
+  s.clientIsn = c.client.isn;
+  s.serverIsn = c.server.isn;
+  s.synTs = c.client.isn >= 0 ? c.client.firstSynTs : -1;
+  s.synAckTs = c.server.isn >= 0 ? c.server.firstSynTs : -1;
+  s.ackTs = c.establishedTs;
+  s.clientTtl = c.client.ttlMode;
+  s.serverTtl = c.server.ttlMode;
+  s.resets =
+    c.resets === null
+      ? NONE
+      : c.resets.map((r) => ({
+          fromClient: r.fromClient,
+          seq: r.seq,
+          ack: r.ack,
+          flags: r.flags,
+          ts: r.tsMicros,
+          frame: r.frame,
+        }));
+  return s;
+}
+
+const NONE: ConnectionSketch['resets'] = Object.freeze([]);
+const SCRATCH = {} as MutableSketch;
+
+/**
+ * FNV-1a over the first (at most 64) bytes and their count, packed into one safe integer
+ * (hash · 128 + length < 2^39): equal prefixes give equal fingerprints. A number, not a string,
+ * because every connection keeps one and its users only compare them. The bytes may come as a
+ * latin1 string (one char per byte), as the message log keeps them.
+ */
+export function fingerprint(bytes: Uint8Array | string): number {
+  const n = Math.min(bytes.length, 64);
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  return (h >>> 0) * 128 + bytes.length;
+  if (typeof bytes === 'string')
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes.charCodeAt(i), 0x01000193);
+  else for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return (h >>> 0) * 128 + n;
 }
 
 /** Options of a SketchIndex (for tests). */
@@ -167,6 +184,11 @@ export class SketchIndex {
       const row = this.firstOfService(service);
       return this.serviceHash(rows.int(row, I_CAPTURE), rows.int(row, I_SERVER), rows.port(row, P_SERVER));
     });
+  }
+
+  /** Indexes the sketch of an ended connection; returns it as the index keeps it. */
+  addConnection(c: Connection): ConnectionSketch {
+    return this.add(sketchInto(c, SCRATCH));
   }
 
   /** Indexes a sketch; returns the sketch as the index keeps it (the one its queries return). */

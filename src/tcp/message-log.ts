@@ -24,6 +24,9 @@ export interface MessageStart {
   /** Sequence number just past this message's data. */
   endSeq: number;
   bytes: Uint8Array;
+  /** The same first bytes as a latin1 string (one char per byte), when they are kept that way:
+   *  reading it allocates nothing (`bytes` makes a Buffer on first use). */
+  readonly latin1?: string;
 }
 
 /**
@@ -45,6 +48,10 @@ class MessageRecord implements MessageStart {
   endSeq: number;
   private prefix: string;
   private decoded: Uint8Array | null = null;
+
+  get latin1(): string | undefined {
+    return this.decoded === null ? this.prefix : undefined;
+  }
 
   constructor(
     fromClient: boolean,
