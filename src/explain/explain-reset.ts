@@ -189,7 +189,7 @@ export function explainResetGroup(
         ...ctx.after,
       ].sort((a, b) => a.frame - b.frame),
       new Set(group.map((g) => g.frame)),
-      ctx.r.history.hasGap,
+      ctx.r.history.framesAfterGaps(),
     ),
     summary: chosen.summary,
     nextStep: chosen.nextStep,

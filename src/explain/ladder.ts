@@ -1,7 +1,6 @@
 import { TcpFlag } from '../decode/packet-view.ts';
 import type { Connection } from '../tcp/connection.ts';
 import type { LoggedPacket } from '../tcp/packet-log.ts';
-import { HEAD } from '../tcp/packet-log.ts';
 import type { Finding } from './finding.ts';
 import { summarizeMessage } from './message-summary.ts';
 import { packetBrief } from './packet-brief.ts';
@@ -10,14 +9,15 @@ type Rung = NonNullable<Finding['ladder']>[number];
 
 /**
  * The packets a ladder diagram draws for a finding: the kept history of the connection (its
- * first packets and the latest ones), marked where the bounded history skipped packets, with the
+ * first packets, the latest of each side and the latest ones), marked where the bounded history
+ * skipped packets (`afterGaps`: the frames that follow a skip), with the
  * finding's own packets highlighted and one-line application summaries on message starts.
  */
 export function ladderOf(
   c: Connection,
   packets: LoggedPacket[],
   highlight: ReadonlySet<number>,
-  skippedAfterHead: boolean,
+  afterGaps: ReadonlySet<number>,
 ): Rung[] {
   const starts = new Map<number, string>();
   for (const m of c.messages?.messages ?? []) {
@@ -26,15 +26,15 @@ export function ladderOf(
   }
   const seen = new Set<number>();
   const rungs: Rung[] = [];
-  packets.forEach((p, i) => {
-    if (seen.has(p.frame)) return;
+  for (const p of packets) {
+    if (seen.has(p.frame)) continue;
     seen.add(p.frame);
     const rung: Rung = { ...packetBrief(c.capture, p), win: p.window, ttl: p.ttl };
     const app = starts.get(p.frame);
     if (app !== undefined) rung.app = app;
     if (highlight.has(p.frame)) rung.mark = (p.flags & TcpFlag.RST) !== 0 ? 'reset' : 'finding';
-    if (skippedAfterHead && i === HEAD) rung.gapBefore = true;
+    if (afterGaps.has(p.frame)) rung.gapBefore = true;
     rungs.push(rung);
-  });
+  }
   return rungs;
 }

@@ -41,7 +41,7 @@ const SEQ = 3;
 const ACK = 4;
 const LEN = 5; // TCP payload length (claimed)
 const FLAGS_DIR_TTL = 6; // flags (9 bits) | fromClient << 9 | ttl << 16 (ttl+1, 0 = unknown)
-const WINDOW = 7;
+const WINDOW = 7; // window (16 bits) | index of the packet in the connection mod 2^16 << 16
 const IPID = 8; // ipId + 1 (0 = none)
 const TSVAL = 9; // TCP timestamp value (0 when absent; see FLAGS bit 31 for presence)
 
@@ -118,7 +118,8 @@ export class PacketLog {
       (fromClient ? 0x200 : 0) |
       ((view.ttl + 1) << 16) |
       (view.hasTimestamp ? HAS_TS_BIT : 0);
-    s[base + WINDOW] = view.window;
+    // The packet's index in the connection (mod 2^16) above the 16-bit window: framesAfterGaps.
+    s[base + WINDOW] = view.window | ((n & 0xffff) << 16);
     s[base + IPID] = view.ipId + 1;
     s[base + TSVAL] = view.tsVal;
   }
@@ -155,8 +156,36 @@ export class PacketLog {
     // origin scorers, grouping), and decoding allocates ~50 objects each time.
     if (this.decoded !== null && this.decodedCount === this.count) return this.decoded;
     const out: LoggedPacket[] = [];
+    for (const slot of this.orderedSlots()) out.push(this.read(slot));
+    this.decoded = out;
+    this.decodedCount = this.count;
+    return out;
+  }
+
+  /**
+   * Frames of kept packets that the log did not keep the connection's previous packet of: where a
+   * ladder drawn from packets() must show a break (after the head, between the side packets, before
+   * the ring).
+   */
+  framesAfterGaps(): Set<number> {
+    this.checkLive();
+    const out = new Set<number>();
+    let previous = -1;
+    for (const slot of this.orderedSlots()) {
+      const base = this.base + slot * WORDS;
+      const index = this.chunk[base + WINDOW] >>> 16;
+      if (previous >= 0 && index !== ((previous + 1) & 0xffff)) out.add(this.chunk[base + FRAME]);
+      previous = index;
+    }
+    return out;
+  }
+
+  /** The kept slots in capture order: the head, the side packets of both directions (older than
+   *  the ring), then the ring oldest first. */
+  private orderedSlots(): number[] {
+    const out: number[] = [];
     const headCount = Math.min(this.count, HEAD);
-    for (let i = 0; i < headCount; i++) out.push(this.read(i));
+    for (let i = 0; i < headCount; i++) out.push(i);
     const clientSide = this.sideSlots(this.sideClient, SLOTS);
     const serverSide = this.sideSlots(this.sideServer, SLOTS + SIDE);
     let a = 0;
@@ -165,13 +194,11 @@ export class PacketLog {
       const takeClient =
         b >= serverSide.length ||
         (a < clientSide.length && this.frameAt(clientSide[a]) < this.frameAt(serverSide[b]));
-      out.push(this.read(takeClient ? clientSide[a++] : serverSide[b++]));
+      out.push(takeClient ? clientSide[a++] : serverSide[b++]);
     }
     const tailCount = Math.min(Math.max(this.count - HEAD, 0), TAIL);
     const first = this.count - HEAD - tailCount; // index among tail packets of the oldest kept
-    for (let i = 0; i < tailCount; i++) out.push(this.read(HEAD + ((first + i) % TAIL)));
-    this.decoded = out;
-    this.decodedCount = this.count;
+    for (let i = 0; i < tailCount; i++) out.push(HEAD + ((first + i) % TAIL));
     return out;
   }
 

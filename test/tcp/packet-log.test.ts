@@ -37,6 +37,13 @@ test('a reset after 60 server packets: its history still shows the client’s la
   for (const f of clientFrames) assert.ok(frames.includes(f), `client frame ${f} kept`);
   assert.equal(packets.length, HEAD + TAIL + 2, 'head, ring, and the two client packets that left the ring');
   assert.ok(r.history.hasGap, 'server packets between them were dropped');
+  // Breaks where the history skipped packets: after the head (before the client's side packets)
+  // and before the ring; none between the two client packets, which were consecutive.
+  const ring = packets[HEAD + 2].frame;
+  assert.deepEqual(
+    [...r.history.framesAfterGaps()].sort((a, b) => a - b),
+    [clientFrames[0], ring],
+  );
   // The original send of a retransmission can be found among the kept side packets too.
   assert.notEqual(c.log.findSent(true, 122, -1), null);
 });
