@@ -219,8 +219,8 @@ export class Connection {
 
   /**
    * For a connection kept a while after it ended (the explain layer keeps those with a reset until
-   * it explains them): the tracker leaves its logs in their pool blocks, and the keeper calls
-   * releaseLogs() when done. Cheaper than detachLogs (no copy, no array per log).
+   * it explains them): the tracker neither releases its logs (they stay in their pool blocks) nor
+   * recycles it, and the keeper calls release() when done. Cheaper than detachLogs (no copy).
    */
   keep(): void {
     this.kept = true;
@@ -240,8 +240,10 @@ export class Connection {
    */
   release(): void {
     this.releaseLogs();
-    if (!this.recyclable || spare.length >= MAX_SPARE) return;
-    spare.push(this);
+    if (!this.recyclable) return;
+    // Once on the spare list, never twice: a second release() must not hand it to two connections.
+    this.recyclable = false;
+    if (spare.length < MAX_SPARE) spare.push(this);
   }
 
   /**
@@ -294,8 +296,8 @@ export class Connection {
 
   /**
    * Gives the logs' pool blocks back for new connections: the tracker does this when the
-   * connection leaves the flow table and the `ended` listeners ran, unless they kept them
-   * (keepLogs); detached logs are untouched.
+   * connection leaves the flow table and the `ended` listeners ran, unless they kept it
+   * (keep()); detached logs are untouched.
    */
   releaseLogs(): void {
     this.log.release();

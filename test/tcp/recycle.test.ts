@@ -95,3 +95,13 @@ test("a recycled connection object does not inherit its predecessor's applicatio
   assert.notEqual(seen[0], 'none');
   assert.notEqual(seen[1], seen[0], `protocols ${seen.join(', ')}`);
 });
+
+test('releasing a connection twice hands its object out once', () => {
+  const d = new Driver({ recycle: true, endedLinger: 0 });
+  const c = d.send({ flags: 'S', seq: 100 });
+  d.tracker.finish();
+  c.release(); // already released by the tracker when it ended
+  const a = Connection.obtain(1, 0);
+  const b = Connection.obtain(2, 0);
+  assert.notEqual(a, b);
+});
